@@ -1,0 +1,42 @@
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Tests;
+
+/// <summary>Base for tests that create tensors: every test must leave the live native-tensor count where it found it.</summary>
+public abstract class TorchTest
+{
+    private long _liveAtStart;
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestInitialize]
+    public void RecordLiveTensors() => _liveAtStart = Tensor.TotalCount;
+
+    [TestCleanup]
+    public void AssertNoLeakedTensors()
+    {
+        if (TestContext.CurrentTestOutcome != UnitTestOutcome.Passed) return;
+        Assert.AreEqual(_liveAtStart, Tensor.TotalCount, "native tensors leaked by this test");
+    }
+
+    protected static string FixturePath(params string[] parts) =>
+        Path.Combine(new[] { AppContext.BaseDirectory, "fixtures" }.Concat(parts).ToArray());
+
+    /// <summary>Max |a − b| over all elements (both converted to float64).</summary>
+    protected static double MaxAbsDiff(Tensor a, Tensor b)
+    {
+        CollectionAssert.AreEqual(b.shape, a.shape, $"shape {Shape(a)} differs from expected {Shape(b)}");
+        using DisposeScope scope = NewDisposeScope();
+        if (a.numel() == 0) return 0;
+        return (a.to(ScalarType.Float64) - b.to(ScalarType.Float64)).abs().max().item<double>();
+    }
+
+    protected static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
+    {
+        double diff = MaxAbsDiff(actual, expected);
+        Assert.IsLessThanOrEqualTo(tolerance, diff, $"{what}: max abs diff {diff:E3} > {tolerance:E1}");
+    }
+
+    protected static string Shape(Tensor t) => "[" + string.Join(",", t.shape) + "]";
+}
