@@ -163,6 +163,9 @@ public static partial class torch
         public static Tensor operator /(Tensor a, Tensor b) => a.div(b);
         public static Tensor operator /(Tensor a, double b) => a.div(b);
         public static Tensor operator /(double a, Tensor b) => ScalarFirst(a, b, BinaryOp.Div);
+        public static Tensor operator +(Tensor a, long b) => a.add(b);
+        public static Tensor operator -(Tensor a, long b) => a.sub(b);
+        public static Tensor operator *(Tensor a, long b) => a.mul(b);
         public static Tensor operator -(Tensor a) => a.neg();
 
         private static Tensor ScalarFirst(double a, Tensor b, BinaryOp op) =>

@@ -5,7 +5,7 @@ namespace Microsoft.ML.Attribution.Torch;
 public static partial class torch
 {
     /// <summary>Copies <paramref name="data"/> (row-major) into a new tensor of the given shape; dtype follows T unless given.</summary>
-    public static unsafe Tensor tensor<T>(ReadOnlySpan<T> data, ReadOnlySpan<long> shape, ScalarType? dtype = null, Device? device = null,
+    public static unsafe Tensor tensor<T>(ReadOnlySpan<T> data, long[] shape, ScalarType? dtype = null, Device? device = null,
         bool requires_grad = false) where T : unmanaged
     {
         long count = 1;
@@ -15,7 +15,7 @@ public static partial class torch
             count *= d;
         }
         if (count != data.Length)
-            throw new ArgumentException($"Shape [{string.Join(",", shape.ToArray())}] needs {count} elements but {data.Length} were given.", nameof(data));
+            throw new ArgumentException($"Shape [{string.Join(",", shape)}] needs {count} elements but {data.Length} were given.", nameof(data));
         Device target = device ?? CPU;
         target.EnsureAvailable();
         ScalarType source = ScalarTypeOf<T>();
@@ -37,7 +37,7 @@ public static partial class torch
     }
 
     public static Tensor tensor<T>(T[] data, long[] shape, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
-        where T : unmanaged => tensor<T>(data.AsSpan(), shape.AsSpan(), dtype, device, requires_grad);
+        where T : unmanaged => tensor<T>(data.AsSpan(), shape, dtype, device, requires_grad);
 
     /// <summary>A 1-D tensor holding <paramref name="data"/>.</summary>
     public static Tensor tensor<T>(T[] data, ScalarType? dtype = null, Device? device = null, bool requires_grad = false) where T : unmanaged =>

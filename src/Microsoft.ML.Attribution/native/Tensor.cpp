@@ -108,13 +108,17 @@ EXPORT_API(int32_t) MLATensor_fill_(Tensor t, double d, int64_t l, int8_t kind) 
 EXPORT_API(Tensor) MLATensor_new(int32_t kind, const int64_t* sizes, int32_t ndim, int8_t dtype, int32_t device_type,
                                  int32_t device_index, int32_t requires_grad) {
   try {
-    auto o = options(dtype, device_type, device_index).requires_grad(requires_grad != 0);
+    // at:: factories ignore requires_grad in TensorOptions, so set it on the result.
+    auto o = options(dtype, device_type, device_index);
+    at::Tensor result;
     switch (kind) {
-      case 0: return wrap(at::empty(arr(sizes, ndim), o));
-      case 1: return wrap(at::zeros(arr(sizes, ndim), o));
-      case 2: return wrap(at::ones(arr(sizes, ndim), o));
+      case 0: result = at::empty(arr(sizes, ndim), o); break;
+      case 1: result = at::zeros(arr(sizes, ndim), o); break;
+      case 2: result = at::ones(arr(sizes, ndim), o); break;
       default: throw std::runtime_error("unknown factory kind");
     }
+    if (requires_grad) result.requires_grad_(true);
+    return wrap(result);
   } catch (...) {
     record_current_exception();
     return nullptr;

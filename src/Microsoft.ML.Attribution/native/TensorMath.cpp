@@ -57,6 +57,11 @@ static void unary_(at::Tensor& t, int32_t op) {
 EXPORT_API(Tensor) MLATensor_unary(Tensor t, int32_t op) { CATCH_TENSOR(unary(*t, op)); }
 EXPORT_API(int32_t) MLATensor_unary_(Tensor t, int32_t op) { CATCH_STATUS(unary_(*t, op)); }
 
+// Integral alphas stay integral so add/sub work on integer tensors.
+static at::Scalar alpha_scalar(double alpha) {
+  return alpha == std::floor(alpha) && std::abs(alpha) < 9e15 ? at::Scalar((int64_t)alpha) : at::Scalar(alpha);
+}
+
 template <typename Other>
 static at::Tensor binary(const at::Tensor& a, const Other& b, int32_t op, const at::Scalar& alpha) {
   switch (op) {
@@ -102,10 +107,10 @@ static void binary_(at::Tensor& a, const Other& b, int32_t op, const at::Scalar&
 }
 
 EXPORT_API(Tensor) MLATensor_binary(Tensor a, Tensor b, int32_t op, double alpha) {
-  CATCH_TENSOR(binary_tensors_only(*a, *b, op, at::Scalar(alpha)));
+  CATCH_TENSOR(binary_tensors_only(*a, *b, op, alpha_scalar(alpha)));
 }
 EXPORT_API(Tensor) MLATensor_binary_scalar(Tensor a, double d, int64_t l, int8_t kind, int32_t op, double alpha) {
-  CATCH_TENSOR(binary(*a, scalar(d, l, kind), op, at::Scalar(alpha)));
+  CATCH_TENSOR(binary(*a, scalar(d, l, kind), op, alpha_scalar(alpha)));
 }
 // scalar ∘ tensor for the non-commutative ops (s - t, s / t, s ^ t).
 EXPORT_API(Tensor) MLATensor_scalar_binary(double d, int64_t l, int8_t kind, Tensor b, int32_t op) {
@@ -122,9 +127,9 @@ EXPORT_API(Tensor) MLATensor_scalar_binary(double d, int64_t l, int8_t kind, Ten
     return nullptr;
   }
 }
-EXPORT_API(int32_t) MLATensor_binary_(Tensor a, Tensor b, int32_t op, double alpha) { CATCH_STATUS(binary_(*a, *b, op, at::Scalar(alpha))); }
+EXPORT_API(int32_t) MLATensor_binary_(Tensor a, Tensor b, int32_t op, double alpha) { CATCH_STATUS(binary_(*a, *b, op, alpha_scalar(alpha))); }
 EXPORT_API(int32_t) MLATensor_binary_scalar_(Tensor a, double d, int64_t l, int8_t kind, int32_t op, double alpha) {
-  CATCH_STATUS(binary_(*a, scalar(d, l, kind), op, at::Scalar(alpha)));
+  CATCH_STATUS(binary_(*a, scalar(d, l, kind), op, alpha_scalar(alpha)));
 }
 
 EXPORT_API(Tensor) MLATensor_where(Tensor condition, Tensor a, Tensor b) { CATCH_TENSOR(at::where(*condition, *a, *b)); }
