@@ -1,0 +1,32 @@
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Graph.Layers;
+
+/// <summary>clamp(x, min, max); ReLU6 is Clip(0, 6).</summary>
+public sealed class Clip : Layer
+{
+    public Clip(string name, string input, string output, double? min, double? max) : base(name, [input], output)
+    {
+        Min = min;
+        Max = max;
+    }
+
+    public double? Min { get; }
+
+    public double? Max { get; }
+
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) =>
+        Min is null && Max is null ? inputs[0].alias() : inputs[0].clamp(Min, Max);
+
+    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x = trace.Input;
+        Tensor pass = Min is { } lo ? x.ge(lo) : ones_like(x, ScalarType.Bool);
+        if (Max is { } hi) pass = pass.logical_and(x.le(hi));
+        return [where(pass, gradOutput, 0.0).MoveToOuterDisposeScope()];
+    }
+
+    public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new Clip(Name, Inputs[0], Output, Min, Max));
+}

@@ -1,0 +1,70 @@
+using static Microsoft.ML.Attribution.Torch.torch;
+using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+
+namespace Microsoft.ML.Attribution.Graph.Layers;
+
+/// <summary>2-D convolution. <see cref="Padding"/> is (top, left, bottom, right), so asymmetric ONNX pads are exact.</summary>
+public sealed class Conv2d : Layer
+{
+    public Conv2d(string name, string input, string output, Tensor weight, Tensor? bias, long[] stride, long[] padding, long[] dilation, long groups)
+        : base(name, [input], output)
+    {
+        if (weight.Dimensions != 4) throw new ArgumentException($"Conv2d '{name}': weight must be 4-D [out, in/groups, kH, kW], got {weight}.");
+        if (stride.Length != 2 || dilation.Length != 2 || padding.Length != 4)
+            throw new ArgumentException($"Conv2d '{name}': stride and dilation take 2 values, padding 4 (top, left, bottom, right).");
+        Weight = weight;
+        Bias = bias;
+        Stride = stride;
+        Padding = padding;
+        Dilation = dilation;
+        Groups = groups;
+    }
+
+    public Tensor Weight { get; private set; }
+
+    public Tensor? Bias { get; private set; }
+
+    public long[] Stride { get; }
+
+    /// <summary>(top, left, bottom, right).</summary>
+    public long[] Padding { get; }
+
+    public long[] Dilation { get; }
+
+    public long Groups { get; }
+
+    public bool HasSymmetricPadding => Padding[0] == Padding[2] && Padding[1] == Padding[3];
+
+    public override IEnumerable<(string name, Tensor value)> Parameters =>
+        Bias is null ? [("weight", Weight)] : [("weight", Weight), ("bias", Bias)];
+
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => ForwardWith(inputs[0], Weight, Bias);
+
+    /// <summary>This convolution with other weights/bias (LRP rules use modified weights such as W⁺).</summary>
+    public Tensor ForwardWith(Tensor input, Tensor weight, Tensor? bias) =>
+        F.conv2d(input, weight, bias, Stride, Padding, Dilation, Groups);
+
+    /// <summary>The transpose (input-gradient) of this convolution with <paramref name="weight"/>, for an input shaped like <paramref name="input"/>.</summary>
+    public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight)
+    {
+        if (HasSymmetricPadding)
+            return F.conv2d_backward(gradOutput, input, weight, Stride, [Padding[0], Padding[1]], Dilation, Groups).input!;
+        using Tensor padded = F.pad(input, [Padding[1], Padding[3], Padding[0], Padding[2]]);
+        using Tensor grad = F.conv2d_backward(gradOutput, padded, weight, Stride, null, Dilation, Groups).input!;
+        return F.pad(grad, [-Padding[1], -Padding[3], -Padding[0], -Padding[2]]);
+    }
+
+    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [TransposeWith(gradOutput, trace.Input, Weight)];
+
+    public override Layer CloneWith(Func<Tensor, Tensor> map) =>
+        WithShapesOf(new Conv2d(Name, Inputs[0], Output, map(Weight), Bias is null ? null : map(Bias), Stride, Padding, Dilation, Groups));
+
+    /// <summary>Replaces the parameters (used by canonizers that fold a BatchNorm into this layer).</summary>
+    internal void SetParameters(Tensor weight, Tensor? bias)
+    {
+        Weight.Dispose();
+        Bias?.Dispose();
+        Weight = weight;
+        Bias = bias;
+    }
+}

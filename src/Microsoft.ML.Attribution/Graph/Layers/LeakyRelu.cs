@@ -1,0 +1,23 @@
+using static Microsoft.ML.Attribution.Torch.torch;
+using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+
+namespace Microsoft.ML.Attribution.Graph.Layers;
+
+/// <summary>x for x &gt; 0, slope·x otherwise.</summary>
+public sealed class LeakyRelu : Layer
+{
+    public LeakyRelu(string name, string input, string output, double slope) : base(name, [input], output) => Slope = slope;
+
+    public double Slope { get; }
+
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => F.leaky_relu(inputs[0], Slope);
+
+    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput)
+    {
+        using Tensor positive = trace.Input.gt(0);
+        using Tensor scaled = gradOutput * Slope;
+        return [where(positive, gradOutput, scaled)];
+    }
+
+    public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new LeakyRelu(Name, Inputs[0], Output, Slope));
+}

@@ -1,0 +1,32 @@
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+
+namespace Microsoft.ML.Attribution.Graph.Layers;
+
+/// <summary>
+/// Explicit padding. <see cref="Pads"/> is in libtorch order: (begin, end) pairs from the last dimension backwards.
+/// Negative values crop. The backward of constant padding is the opposite crop/pad.
+/// </summary>
+public sealed class Pad : Layer
+{
+    public Pad(string name, string input, string output, long[] pads, PaddingModes mode, double value) : base(name, [input], output)
+    {
+        Pads = pads;
+        Mode = mode;
+        Value = value;
+    }
+
+    public long[] Pads { get; }
+
+    public PaddingModes Mode { get; }
+
+    public double Value { get; }
+
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => F.pad(inputs[0], Pads, Mode, Value);
+
+    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) =>
+        Mode == PaddingModes.Constant ? [F.pad(gradOutput, Pads.Select(p => -p).ToArray())] : base.Backward(trace, gradOutput);
+
+    public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new Pad(Name, Inputs[0], Output, Pads, Mode, Value));
+}

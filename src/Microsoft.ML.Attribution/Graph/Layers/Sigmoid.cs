@@ -1,0 +1,20 @@
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Graph.Layers;
+
+/// <summary>1 / (1 + e^−x).</summary>
+public sealed class Sigmoid : Layer
+{
+    public Sigmoid(string name, string input, string output) : base(name, [input], output) { }
+
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => inputs[0].sigmoid();
+
+    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput)
+    {
+        using Tensor complement = 1.0 - trace.Output;
+        using Tensor local = trace.Output * complement;
+        return [gradOutput * local];
+    }
+
+    public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new Sigmoid(Name, Inputs[0], Output));
+}

@@ -1,0 +1,50 @@
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Graph;
+
+/// <summary>
+/// A recorded forward pass: every value the network computed (by name) and one <see cref="LayerTrace"/> per layer.
+/// Owns its tensors (they are detached from any dispose scope); dispose the tape when done.
+/// </summary>
+public sealed class Tape : IDisposable
+{
+    private readonly Dictionary<string, Tensor> _values;
+    private readonly LayerTrace[] _traces;
+
+    internal Tape(Network network, Dictionary<string, Tensor> values, LayerTrace[] traces)
+    {
+        Network = network;
+        _values = values;
+        _traces = traces;
+    }
+
+    public Network Network { get; }
+
+    /// <summary>The traced input (the single image input of a classifier).</summary>
+    public Tensor Input => _values[Network.InputNames[0]];
+
+    /// <summary>The pre-softmax scores (see <see cref="Network.LogitsName"/>).</summary>
+    public Tensor Logits => _values[Network.LogitsName];
+
+    /// <summary>The network's first output as exported (probabilities when the model ends in a softmax).</summary>
+    public Tensor Output => _values[Network.OutputNames[0]];
+
+    public IReadOnlyList<LayerTrace> Traces => _traces;
+
+    public LayerTrace this[int layerIndex] => _traces[layerIndex];
+
+    public LayerTrace this[string layerName] => _traces[Network.IndexOf(layerName)];
+
+    /// <summary>The value with this name (a graph input, a layer output or a constant).</summary>
+    public Tensor Value(string name) =>
+        _values.TryGetValue(name, out Tensor? v) ? v :
+        Network.Constants.TryGetValue(name, out Tensor? c) ? c :
+        throw new KeyNotFoundException($"The tape holds no value named '{name}'.");
+
+    public void Dispose()
+    {
+        foreach (LayerTrace trace in _traces) trace.Indices?.Dispose();
+        foreach (Tensor t in _values.Values) t.Dispose();
+        _values.Clear();
+    }
+}

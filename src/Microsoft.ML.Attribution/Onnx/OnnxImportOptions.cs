@@ -1,0 +1,16 @@
+namespace Microsoft.ML.Attribution.Onnx;
+
+/// <summary>How <see cref="OnnxImporter"/> reads a model.</summary>
+public sealed record OnnxImportOptions
+{
+    /// <summary>
+    /// Require one float image input [N,C,H,W] and batch-preserving ops (the attribution use). Turn off to import
+    /// general graphs (several inputs, any rank), e.g. ONNX's operator conformance tests.
+    /// </summary>
+    public bool RequireImageInput { get; init; } = true;
+
+    /// <summary>Height and width assumed for shape inference when the model leaves them symbolic.</summary>
+    public long DefaultImageSize { get; init; } = 224;
+
+    public static OnnxImportOptions Default { get; } = new();
+}
