@@ -1,0 +1,81 @@
+namespace Microsoft.ML.Attribution.Data;
+
+/// <summary>
+/// Base for transformers that append columns computed from other columns, row by row but in mini-batches: when an appended value of a
+/// row is first read, the next <see cref="BatchSize"/> rows are gathered, computed in one <see cref="BatchedRowMapper.ComputeBatch"/> call
+/// (one batched forward/backward pass, say), and served from a cache keyed by row position.
+/// </summary>
+/// <remarks>
+/// <para>Everything is lazy: <see cref="Transform"/> only checks the schema; nothing is computed for rows whose appended columns are not read.</para>
+/// <para>
+/// To read ahead without disturbing the rows it passes through, a cursor over the transformed view opens a second cursor on the input
+/// (with only <see cref="GetDependencies"/> active, and the same shuffle seed) and relies on the input being repeatable, as every data view
+/// must be; row ids are compared to catch inputs that are not. Input columns that are both passed through and read by the computation
+/// are therefore computed upstream twice.
+/// </para>
+/// <para>
+/// <see cref="CancellationToken"/> is checked before every batch and handed to <see cref="BatchedRowMapper.ComputeBatch"/>; when it fires,
+/// the read that needed the batch throws <see cref="OperationCanceledException"/>. <see cref="Progress"/> receives, after each batch,
+/// the number of rows the cursor has computed so far.
+/// </para>
+/// <para>Single-row mapping (<see cref="GetRowToRowMapper"/>) computes one row at a time.</para>
+/// </remarks>
+public abstract class BatchedRowToRowTransformerBase : ITransformer
+{
+    protected BatchedRowToRowTransformerBase(int batchSize = 1, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        BatchSize = batchSize;
+        Progress = progress;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>The most rows computed together.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Told the running count of rows a cursor has computed, after each batch.</summary>
+    public IProgress<long>? Progress { get; }
+
+    /// <summary>Stops computation between batches (and inside them, if the mapper observes it).</summary>
+    public CancellationToken CancellationToken { get; }
+
+    public bool IsRowToRowMapper => true;
+
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Bind(inputSchema).Bindings.OutputSchema;
+
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new AppendedColumnsDataView(input, Bind(input.Schema));
+    }
+
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new AppendingRowToRowMapper(Bind(inputSchema));
+
+    /// <summary>
+    /// Checks <paramref name="inputSchema"/> and describes the appended columns. Throw <see cref="ArgumentOutOfRangeException"/> with
+    /// paramName "inputSchema" ("Could not find input column 'X'", "Schema mismatch for input column 'X': expected T1, got T2").
+    /// </summary>
+    protected abstract IReadOnlyList<DataViewSchema.DetachedColumn> GetOutputColumns(DataViewSchema inputSchema);
+
+    /// <summary>The input columns the computation reads (called after <see cref="GetOutputColumns"/> accepted the schema).</summary>
+    protected abstract IEnumerable<DataViewSchema.Column> GetDependencies(DataViewSchema inputSchema);
+
+    /// <summary>
+    /// Creates the computation for one cursor. <paramref name="input"/> has the dependencies active; take its getters here.
+    /// <paramref name="batchCapacity"/> is the most slots that will be staged before a <see cref="BatchedRowMapper.ComputeBatch"/>.
+    /// </summary>
+    protected abstract BatchedRowMapper CreateMapper(DataViewRow input, int batchCapacity);
+
+    internal BatchedRowMapper CreateMapperCore(DataViewRow input, int batchCapacity) =>
+        CreateMapper(input, batchCapacity) ?? throw new InvalidOperationException($"{GetType().Name}.CreateMapper returned null.");
+
+    private BatchedAppendingMapper Bind(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        IReadOnlyList<DataViewSchema.DetachedColumn> outputs = GetOutputColumns(inputSchema)
+            ?? throw new InvalidOperationException($"{GetType().Name}.GetOutputColumns returned null.");
+        int[] dependencies = GetDependencies(inputSchema).Select(c =>
+            inputSchema.Owns(c) ? c.Index : throw new InvalidOperationException($"{GetType().Name}.GetDependencies returned column '{c.Name}', which is not in the input schema.")).Distinct().ToArray();
+        return new BatchedAppendingMapper(this, new ColumnBindings(inputSchema, outputs), dependencies);
+    }
+}
