@@ -22,7 +22,6 @@ public sealed class Network : IDisposable
         Inputs = inputs;
         OutputNames = outputs;
         _constants = constants?.ToDictionary(kv => kv.Key, kv => kv.Value) ?? new();
-        if (inputs.Count == 0) throw new ArgumentException("A network needs at least one input.", nameof(inputs));
         if (outputs.Count == 0) throw new ArgumentException("A network needs at least one output.", nameof(outputs));
 
         _indexByName = new Dictionary<string, int>();
@@ -52,6 +51,9 @@ public sealed class Network : IDisposable
     }
 
     public IReadOnlyList<GraphInput> Inputs { get; }
+
+    /// <summary>Things the importer accepted but wants you to know (e.g. a training-mode dropout evaluated as identity).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 
     public IReadOnlyList<string> InputNames => Inputs.Select(i => i.Name).ToArray();
 
@@ -213,7 +215,8 @@ public sealed class Network : IDisposable
                 return values;
             }
             var result = new Dictionary<string, Tensor>();
-            foreach (string name in wanted) result[name] = values.Remove(name, out Tensor? v) ? v : _constants[name].alias();
+            foreach (string name in wanted)
+                result[name] = values.Remove(name, out Tensor? v) ? v : _constants.TryGetValue(name, out Tensor? c) ? c.alias() : inputs[name].alias();
             foreach (Tensor t in values.Values) t.Dispose();
             return result;
         }

@@ -138,18 +138,35 @@ internal static class ConstantFolding
         for (int i = 0; i < starts.Length; i++)
         {
             long axis = axes[i] < 0 ? axes[i] + data.Dimensions : axes[i];
-            long size = data.shape[axis];
-            if (steps[i] <= 0) throw node.Error("negative or zero steps are not supported when folding Slice.");
-            long start = Math.Clamp(starts[i] < 0 ? starts[i] + size : starts[i], 0, size);
-            long end = Math.Clamp(ends[i] < 0 ? ends[i] + size : ends[i], 0, size);
-            Tensor next = result.slice(axis, start, Math.Max(start, end), steps[i]);
+            long[] picked = SliceIndices(data.shape[axis], starts[i], ends[i], steps[i], node);
+            using Tensor index = tensor(picked);
+            Tensor next = result.index_select(axis, index);
             result.Dispose();
             result = next;
-            if (flags != null && data.Dimensions == 1)
-                flags = flags.Where((_, k) => k >= start && k < end && (k - start) % steps[i] == 0).ToArray();
+            if (flags is { } current && data.Dimensions == 1) flags = picked.Select(k => current[k]).ToArray();
         }
-        Tensor contiguous = result.contiguous();
-        result.Dispose();
-        return contiguous;
+        return result;
+    }
+
+    /// <summary>The positions ONNX Slice takes along one axis (clamping as the spec says; negative steps walk backwards).</summary>
+    private static long[] SliceIndices(long size, long start, long end, long step, OnnxNode node)
+    {
+        if (step == 0) throw node.Error("Slice step 0 is invalid.");
+        if (start < 0) start += size;
+        if (end < 0) end += size;
+        var picked = new List<long>();
+        if (step > 0)
+        {
+            start = Math.Clamp(start, 0, size);
+            end = Math.Clamp(end, 0, size);
+            for (long k = start; k < end; k += step) picked.Add(k);
+        }
+        else
+        {
+            start = Math.Clamp(start, 0, size - 1);
+            end = Math.Clamp(end, -1, size - 1);
+            for (long k = start; k > end; k += step) picked.Add(k);
+        }
+        return picked.ToArray();
     }
 }

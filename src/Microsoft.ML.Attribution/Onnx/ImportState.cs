@@ -31,6 +31,11 @@ internal sealed class ImportState : IDisposable
 
     public List<Layer> Layers { get; } = new();
 
+    /// <summary>True while a node whose inputs are all constants is being evaluated at import (batch rules do not apply).</summary>
+    public bool Folding { get; set; }
+
+    public List<string> Warnings { get; } = new();
+
     private readonly HashSet<string> _layerNames = new();
 
     public string Resolve(string name)

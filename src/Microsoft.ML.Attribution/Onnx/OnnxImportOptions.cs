@@ -12,5 +12,11 @@ public sealed record OnnxImportOptions
     /// <summary>Height and width assumed for shape inference when the model leaves them symbolic.</summary>
     public long DefaultImageSize { get; init; } = 224;
 
+    /// <summary>
+    /// Values for graph inputs that should be treated as constants (bound at import like initializers), e.g. the
+    /// weights of ONNX conformance tests, which arrive as inputs.
+    /// </summary>
+    public IReadOnlyDictionary<string, Microsoft.ML.Attribution.Torch.torch.Tensor>? ConstantInputs { get; init; }
+
     public static OnnxImportOptions Default { get; } = new();
 }

@@ -14,7 +14,7 @@ namespace Microsoft.ML.Attribution.Onnx;
 public static class OnnxImporter
 {
     /// <summary>Default-domain opsets this importer interprets.</summary>
-    public const long MinOpset = 7, MaxOpset = 21;
+    public const long MinOpset = 1, MaxOpset = 21;
 
     public static Network Load(string path, OnnxImportOptions? options = null)
     {
@@ -69,6 +69,8 @@ public static class OnnxImporter
                 if (string.IsNullOrEmpty(initializer.Name)) throw new OnnxImportException("an initializer has no name.");
                 state.Constants[initializer.Name] = OnnxTensor.ToTensor(initializer, modelDirectory).DetachFromDisposeScope();
             }
+            foreach (var (name, value) in options.ConstantInputs ?? new Dictionary<string, Tensor>())
+                state.Constants[name] = value.clone().DetachFromDisposeScope();
             List<GraphInput> inputs = ReadInputs(graph, state, options);
             var consumed = new HashSet<string>(graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)));
 
@@ -96,7 +98,7 @@ public static class OnnxImporter
             var used = new HashSet<string>(state.Layers.SelectMany(l => l.Inputs).Concat(outputs));
             var constants = state.Constants.Where(kv => used.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
             foreach (Tensor t in constants.Values) keep.Add(t);
-            return new Network(state.Layers, inputs, outputs, constants);
+            return new Network(state.Layers, inputs, outputs, constants) { Warnings = state.Warnings.ToArray() };
         }
         catch
         {
@@ -116,13 +118,13 @@ public static class OnnxImporter
         if (entry is null) throw new OnnxImportException("the model imports no default-domain opset.");
         if (entry.Version < MinOpset || entry.Version > MaxOpset)
             throw new OnnxImportException($"opset {entry.Version} is not supported (supported: {MinOpset}–{MaxOpset}). Re-export with opset 11–17.");
+        // Ops whose semantics changed before opset 7 (legacy broadcast attributes) are rejected where they appear.
         return entry.Version;
     }
 
     private static List<GraphInput> ReadInputs(GraphProto graph, ImportState state, OnnxImportOptions options)
     {
         var real = graph.Input.Where(i => !state.Constants.ContainsKey(i.Name)).ToList();
-        if (real.Count == 0) throw new OnnxImportException("the graph has no input (every input is an initializer).");
         if (options.RequireImageInput && real.Count != 1)
             throw new OnnxImportException($"the model has {real.Count} inputs ({string.Join(", ", real.Select(r => r.Name))}); an image classifier takes exactly one [N,C,H,W] image.");
         var result = new List<GraphInput>();

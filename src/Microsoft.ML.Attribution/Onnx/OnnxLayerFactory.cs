@@ -16,7 +16,7 @@ internal static class OnnxLayerFactory
     [
         "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape", "Conv", "Div", "Dropout",
         "Flatten", "Gather", "Gemm", "GlobalAveragePool", "Identity", "LeakyRelu", "LogSoftmax", "MatMul", "MaxPool", "Mul", "Pad",
-        "Relu", "Reshape", "Shape", "Sigmoid", "Slice", "Softmax", "Squeeze", "Sub", "Transpose", "Unsqueeze",
+        "ReduceMean", "Relu", "Reshape", "Shape", "Sigmoid", "Slice", "Softmax", "Squeeze", "Sub", "Transpose", "Unsqueeze",
     ];
 
     public static void Convert(OnnxNode node, ImportState state)
@@ -30,6 +30,9 @@ internal static class OnnxLayerFactory
             case "Gather" or "Cast" or "Slice" or "ConstantOfShape":
                 ConstantFolding.Fold(node, state);
                 return;
+            case "ReduceMean" when !state.IsConstant(node.Inputs[0]):
+                SpatialMean(node, state);
+                return;
             case "Squeeze" or "Unsqueeze":
                 if (state.IsConstant(node.Inputs[0])) ConstantFolding.Fold(node, state);
                 else AddLayer(node, state, SqueezeLike(node, state));
@@ -38,8 +41,10 @@ internal static class OnnxLayerFactory
         if (!SupportedOps.Contains(node.OpType))
             throw node.Error($"op '{node.OpType}' is not supported. Supported ops: {string.Join(", ", SupportedOps)}.");
 
+        bool allConstant = node.Inputs.Where(i => i.Length > 0).All(state.IsConstant);
+        state.Folding = allConstant;
         Layer layer = Create(node, state);
-        bool allConstant = layer.Inputs.All(state.IsConstant);
+        state.Folding = false;
         if (allConstant)
         {
             // Evaluate at import: this value does not depend on the model input.
@@ -67,11 +72,26 @@ internal static class OnnxLayerFactory
             layer.Dispose();
             throw node.Error($"shape inference failed for inputs {string.Join(", ", args.Select(a => "[" + string.Join(",", a.shape) + "]"))}: {e.Message}", e);
         }
-        layer.Name = state.UniqueLayerName(node.Name);
+        layer.Name = state.UniqueLayerName(layer.Name);
         layer.InputShapes = args.Select(a => a.shape.Skip(1).ToArray()).ToArray();
         layer.OutputShape = sample.shape.Skip(1).ToArray();
-        state.Samples[node.Output] = Keep(sample);
+        state.Samples[layer.Output] = Keep(sample);
         state.Layers.Add(layer);
+    }
+
+    /// <summary>ReduceMean over H and W (x.mean((2, 3)) in PyTorch) is global average pooling, plus a reshape when keepdims=0.</summary>
+    private static void SpatialMean(OnnxNode node, ImportState state)
+    {
+        long[] shape = state.Shape(node.Inputs[0]);
+        long[] axes = (node.Opset < 18 ? node.Ints("axes") : state.OptionalConstant(node, 1) is { } a ? OnnxTensor.ToLongs(a) : null)
+            ?? throw node.Error("reducing over all axes (including the batch) is not supported.");
+        var normalized = axes.Select(x => x < 0 ? x + shape.Length : x).Order().ToArray();
+        if (shape.Length != 4 || !normalized.SequenceEqual([2L, 3L]))
+            throw node.Error($"only the spatial mean of a 4-D tensor (axes 2, 3) is supported, got axes [{string.Join(",", axes)}] of rank {shape.Length}.");
+        bool keepDims = node.Int("keepdims", 1) != 0;
+        string pooled = keepDims ? node.Output : node.Output + "/pooled";
+        AddLayer(node, state, new AdaptiveAvgPool2d(node.Name, node.Inputs[0], pooled, [1, 1]));
+        if (!keepDims) AddLayer(node, state, new Reshape(node.Name + "/squeeze", pooled, node.Output, [shape[1]], "Squeeze"));
     }
 
     private static void Alias(OnnxNode node, ImportState state)
@@ -82,9 +102,10 @@ internal static class OnnxLayerFactory
 
     private static void Dropout(OnnxNode node, ImportState state)
     {
+        // Attribution explains the deployed model: dropout is the identity even in a training-mode export.
         bool training = node.Opset >= 12 && state.OptionalConstant(node, 2) is { } mode && OnnxTensor.ToDouble(mode) != 0;
-        if (training || node.Int("is_test", 1) == 0 && node.Opset < 7)
-            throw node.Error("is in training mode; export the model in eval mode (dropout must be the identity for attribution).");
+        if (training || node.Opset < 7 && node.Int("is_test", 0) == 0)
+            state.Warnings.Add($"Dropout '{node.Name}' is in training mode in the model; it is evaluated as the identity (inference).");
         Alias(node, state);
     }
 
@@ -120,6 +141,8 @@ internal static class OnnxLayerFactory
             case "MatMul": return MatMul(node, state);
             case "Add" or "Sub" or "Mul" or "Div":
                 if (!node.HasInput(1)) throw node.Error("needs two inputs.");
+                if (node.Opset < 7 && node.Int("broadcast", 0) != 0 && node.Has("axis"))
+                    throw node.Error("uses the legacy (opset < 7) broadcast with an axis; re-export with opset ≥ 7.");
                 return new Arithmetic(n, x, node.Inputs[1], y, Enum.Parse<ArithmeticOp>(node.OpType));
             case "Concat":
                 {
@@ -153,7 +176,7 @@ internal static class OnnxLayerFactory
     /// <summary>In image mode the batch axis must stay untouched (methods run on batches of any size).</summary>
     private static void BatchAxis(OnnxNode node, ImportState state, string what)
     {
-        if (state.Options.RequireImageInput)
+        if (state.Options.RequireImageInput && !state.Folding)
             throw node.Error($"{what}; image classifiers must keep the batch axis free.");
     }
 

@@ -23,7 +23,15 @@ public sealed class Pad : Layer
 
     public double Value { get; }
 
-    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => F.pad(inputs[0], Pads, Mode, Value);
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace)
+    {
+        Tensor x = inputs[0];
+        if (Mode == PaddingModes.Constant || x.dtype is ScalarType.Float32 or ScalarType.Float64) return F.pad(x, Pads, Mode, Value);
+        // libtorch's reflect/replicate kernels are float-only; integers round-trip exactly through float64.
+        using Tensor wide = x.to(ScalarType.Float64);
+        using Tensor padded = F.pad(wide, Pads, Mode, Value);
+        return padded.to(x.dtype);
+    }
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) =>
         Mode == PaddingModes.Constant ? [F.pad(gradOutput, Pads.Select(p => -p).ToArray())] : base.Backward(trace, gradOutput);
