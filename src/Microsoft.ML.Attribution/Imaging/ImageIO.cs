@@ -21,7 +21,7 @@ public static class ImageIO
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No image file at '{path}'.", path);
         TensorHandle handle = NativeMethods.MLAImage_decode_file(Path.GetFullPath(path));
-        if (handle.IsInvalid) throw new InvalidDataException($"Cannot load the image '{path}': {NativeResult.LastError()}");
+        if (handle.IsInvalid) throw new InvalidDataException($"Cannot load the image: {NativeResult.LastError()}");  // names the path
         return new Tensor(handle);
     }
 
@@ -52,7 +52,7 @@ public static class ImageIO
         if (directory is not null && !Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Cannot save the image '{path}': the directory '{directory}' does not exist.");
         if (NativeMethods.MLAImage_encode_file(image.Handle, fullPath, jpegQuality) < 0)
-            throw new IOException($"Cannot save the image '{path}': {NativeResult.LastError()}");
+            throw new IOException($"Cannot save the image: {NativeResult.LastError()}");  // names the path
     }
 
     /// <summary>
