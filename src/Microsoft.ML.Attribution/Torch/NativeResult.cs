@@ -21,6 +21,9 @@ internal static class NativeResult
         if (status < 0) throw Error(operation, a, b, c);
     }
 
+    /// <summary>The message the failing native call on this thread left behind.</summary>
+    internal static string LastError() => (Marshal.PtrToStringUTF8(NativeMethods.MLA_last_error()) ?? "unknown error").Trim();
+
     internal static TorchException Error(string operation, Tensor? a = null, Tensor? b = null, Tensor? c = null)
     {
         string reason = Marshal.PtrToStringUTF8(NativeMethods.MLA_last_error()) ?? "unknown error";
