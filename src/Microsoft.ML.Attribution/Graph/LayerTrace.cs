@@ -17,4 +17,9 @@ public sealed class LayerTrace
     public Tensor? Indices { get; set; }
 
     public Tensor Input => Inputs[0];
+
+    /// <summary>Which inputs are network constants (they receive no relevance).</summary>
+    public IReadOnlyList<bool> ConstantInputs { get; internal set; } = Array.Empty<bool>();
+
+    public bool IsConstant(int input) => input < ConstantInputs.Count && ConstantInputs[input];
 }

@@ -192,7 +192,9 @@ public sealed class Network : IDisposable
                 var args = new Tensor[layer.Inputs.Count];
                 for (int j = 0; j < args.Length; j++)
                     args[j] = values.TryGetValue(layer.Inputs[j], out Tensor? v) ? v : _constants[layer.Inputs[j]];
-                LayerTrace? trace = record ? new LayerTrace(layer) { Inputs = args } : null;
+                LayerTrace? trace = record
+                    ? new LayerTrace(layer) { Inputs = args, ConstantInputs = layer.Inputs.Select(_constants.ContainsKey).ToArray() }
+                    : null;
                 Tensor output = layer.Forward(args, trace);
                 if (trace != null)
                 {

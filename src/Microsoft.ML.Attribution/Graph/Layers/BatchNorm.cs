@@ -5,7 +5,7 @@ using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
 namespace Microsoft.ML.Attribution.Graph.Layers;
 
 /// <summary>Inference batch normalization over dim 1: a fixed per-channel affine map y = s·x + t.</summary>
-public sealed class BatchNorm : Layer
+public sealed class BatchNorm : Layer, ILinearLayer
 {
     public BatchNorm(string name, string input, string output, Tensor scale, Tensor bias, Tensor mean, Tensor variance, double epsilon)
         : base(name, [input], output)
@@ -58,6 +58,36 @@ public sealed class BatchNorm : Layer
     /// <summary>[1, C, 1, …] for broadcasting a per-channel vector against <paramref name="like"/>.</summary>
     public static long[] ChannelShape(Tensor like) =>
         Enumerable.Range(0, (int)like.Dimensions).Select(d => d == 1 ? like.shape[1] : 1L).ToArray();
+
+    private Tensor? _affineScale, _affineShift;
+
+    // As an affine layer: y = s·x + t per channel (LRP rules may treat BN like any other linear layer).
+    Tensor ILinearLayer.Weight => _affineScale ??= EffectiveScale().DetachFromDisposeScope();
+
+    Tensor? ILinearLayer.Bias => _affineShift ??= EffectiveShift().DetachFromDisposeScope();
+
+    Tensor ILinearLayer.ForwardWith(Tensor input, Tensor weight, Tensor? bias)
+    {
+        long[] shape = ChannelShape(input);
+        using Tensor w = weight.reshape(shape);
+        if (bias is null) return input * w;
+        using Tensor scaled = input * w;
+        using Tensor b = bias.reshape(shape);
+        return scaled + b;
+    }
+
+    Tensor ILinearLayer.TransposeWith(Tensor gradOutput, Tensor input, Tensor weight)
+    {
+        using Tensor w = weight.reshape(ChannelShape(input));
+        return gradOutput * w;
+    }
+
+    public override void Dispose()
+    {
+        _affineScale?.Dispose();
+        _affineShift?.Dispose();
+        base.Dispose();
+    }
 
     public override Layer CloneWith(Func<Tensor, Tensor> map) =>
         WithShapesOf(new BatchNorm(Name, Inputs[0], Output, map(Scale), map(Bias), map(Mean), map(Variance), Epsilon));

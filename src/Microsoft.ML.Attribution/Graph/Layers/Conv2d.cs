@@ -4,7 +4,7 @@ using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
 namespace Microsoft.ML.Attribution.Graph.Layers;
 
 /// <summary>2-D convolution. <see cref="Padding"/> is (top, left, bottom, right), so asymmetric ONNX pads are exact.</summary>
-public sealed class Conv2d : Layer
+public sealed class Conv2d : Layer, ILinearLayer
 {
     public Conv2d(string name, string input, string output, Tensor weight, Tensor? bias, long[] stride, long[] padding, long[] dilation, long groups)
         : base(name, [input], output)

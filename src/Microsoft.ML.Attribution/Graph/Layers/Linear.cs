@@ -4,7 +4,7 @@ using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
 namespace Microsoft.ML.Attribution.Graph.Layers;
 
 /// <summary>y = x·Wᵀ + b over the last dimension (ONNX Gemm with a constant B, or MatMul with a constant).</summary>
-public sealed class Linear : Layer
+public sealed class Linear : Layer, ILinearLayer
 {
     public Linear(string name, string input, string output, Tensor weight, Tensor? bias) : base(name, [input], output)
     {
@@ -25,10 +25,10 @@ public sealed class Linear : Layer
 
     public Tensor ForwardWith(Tensor input, Tensor weight, Tensor? bias) => F.linear(input, weight, bias);
 
-    /// <summary>The transpose of x ↦ x·Wᵀ: g ↦ g·W.</summary>
-    public Tensor TransposeWith(Tensor gradOutput, Tensor weight) => gradOutput.matmul(weight);
+    /// <summary>The transpose of x ↦ x·Wᵀ: g ↦ g·W (the input only fixes the shape, which the product already has).</summary>
+    public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight) => gradOutput.matmul(weight);
 
-    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [TransposeWith(gradOutput, Weight)];
+    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [TransposeWith(gradOutput, trace.Input, Weight)];
 
     public override Layer CloneWith(Func<Tensor, Tensor> map) =>
         WithShapesOf(new Linear(Name, Inputs[0], Output, map(Weight), Bias is null ? null : map(Bias)));

@@ -1,0 +1,47 @@
+using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Rules;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Methods;
+
+/// <summary>
+/// Methods that are one recorded forward and one backward pass with a rule per layer (Gradient, Guided BP, DeconvNet,
+/// the LRP composites, Excitation BP): they differ only in their rules, their seed and whether the result is ×input.
+/// </summary>
+public abstract class BackwardMethod : AttributionMethod
+{
+    private Network? _prepared;
+
+    protected BackwardMethod(Network network) : base(network) { }
+
+    protected virtual SeedKind Seed => SeedKind.One;
+
+    protected virtual bool MultiplyByInput => false;
+
+    /// <summary>The rule for each layer of the (prepared) network.</summary>
+    protected abstract Func<Layer, IRule> RulesFor(Network network);
+
+    /// <summary>A canonized copy of the network to run on (e.g. BN merged for LRP); the network itself by default.</summary>
+    protected virtual Network? Prepare(Network network) => null;
+
+    protected Network Prepared => _prepared ??= Prepare(Network) ?? Network;
+
+    public override void Dispose()
+    {
+        if (_prepared != null && !ReferenceEquals(_prepared, Network)) _prepared.Dispose();
+        _prepared = null;
+        base.Dispose();
+    }
+
+    protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)
+    {
+        Network network = Prepared;
+        using Tape tape = network.Record(input);
+        var (targets, scores) = ResolveTargets(tape.Logits, target);
+        Tensor? values = Seed == SeedKind.Logit ? TargetLogits(tape.Logits, targets) : null;
+        using Tensor seed = Backpropagation.OneHot(tape.Logits, targets, values);
+        using BackwardResult result = Backpropagation.Run(tape, seed, RulesFor(network), cancellation: cancellation);
+        Tensor map = MultiplyByInput ? result.Input! * input : result.Input!.alias();
+        return new AttributionMap(Name, map, targets, scores);
+    }
+}

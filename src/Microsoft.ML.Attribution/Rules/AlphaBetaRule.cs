@@ -1,0 +1,47 @@
+using Microsoft.ML.Attribution.Graph;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Rules;
+
+/// <summary>
+/// LRP-αβ with α − β = 1: α·(positive contributions, normalized by their sum) − β·(negative ones, likewise).
+/// α1β0 equals z⁺; α2β1 is Zennit's EpsilonAlpha2Beta1 convolution rule.
+/// </summary>
+public sealed class AlphaBetaRule : LinearRule
+{
+    public AlphaBetaRule(double alpha = 2, double beta = 1, double stabilizer = 1e-6, bool includeBias = true)
+    {
+        if (alpha < 0 || beta < 0) throw new ArgumentOutOfRangeException(nameof(alpha), "α and β must be non-negative.");
+        if (Math.Abs(alpha - beta - 1) > 1e-12) throw new ArgumentException($"α − β must equal 1 (got α={alpha}, β={beta}).");
+        Alpha = alpha;
+        Beta = beta;
+        Stabilizer = stabilizer;
+        IncludeBias = includeBias;
+    }
+
+    public double Alpha { get; }
+
+    public double Beta { get; }
+
+    public double Stabilizer { get; }
+
+    public bool IncludeBias { get; }
+
+    public override string Name => $"alpha{Alpha:G}-beta{Beta:G}";
+
+    protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
+    {
+        Tensor wp = Positive(layer.Weight), wn = Negative(layer.Weight);
+        Tensor xp = Positive(input), xn = Negative(input);
+        Tensor? bp = IncludeBias && layer.Bias is { } b ? Positive(b) : null;
+        Tensor? bn = IncludeBias && layer.Bias is { } b2 ? Negative(b2) : null;
+        Tensor zPositive = Forward(layer, xp, wp, bp) + Forward(layer, xn, wn, null);
+        Tensor zNegative = Forward(layer, xp, wn, bn) + Forward(layer, xn, wp, null);
+        Tensor sp = Rules.Stabilizer.Divide(relevance, zPositive, Stabilizer);
+        Tensor sn = Rules.Stabilizer.Divide(relevance, zNegative, Stabilizer);
+        Tensor positive = Contribution(layer, xp, sp, wp, input) + Contribution(layer, xn, sp, wn, input);
+        if (Beta == 0) return positive * Alpha;
+        Tensor negative = Contribution(layer, xp, sn, wn, input) + Contribution(layer, xn, sn, wp, input);
+        return positive * Alpha - negative * Beta;
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Rules;
+
+/// <summary>
+/// Walks a recorded network backwards from a seed at the logits, applying one rule per layer. Relevance reaching a
+/// value from several consumers (a residual fork) is summed. Only input gradients are computed — never weight gradients.
+/// </summary>
+public static class Backpropagation
+{
+    /// <summary>
+    /// Propagates <paramref name="seed"/> (shaped like the logits) to the input. Values named in
+    /// <paramref name="capture"/> have their incoming relevance kept and returned (dispose them).
+    /// Stops early at <paramref name="stopAt"/> (a value name) when given; the input relevance is then null.
+    /// </summary>
+    public static BackwardResult Run(Tape tape, Tensor seed, Func<Layer, IRule> ruleFor, IReadOnlyCollection<string>? capture = null,
+        string? stopAt = null, CancellationToken cancellation = default)
+    {
+        Network network = tape.Network;
+        Tensor logits = tape.Logits;
+        if (!seed.shape.SequenceEqual(logits.shape))
+            throw new ArgumentException($"The seed must have the logits' shape [{string.Join(",", logits.shape)}], got [{string.Join(",", seed.shape)}].", nameof(seed));
+
+        var pending = new Dictionary<string, Tensor> { [network.LogitsName] = seed.alias() };
+        var captured = new Dictionary<string, Tensor>();
+        try
+        {
+            int start = network.LogitsName == network.InputNames.FirstOrDefault() ? -1 : network.IndexOf(network.ProducerOf(network.LogitsName)!.Name);
+            for (int i = start; i >= 0; i--)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                Layer layer = network.Layers[i];
+                if (!pending.Remove(layer.Output, out Tensor? relevance)) continue;
+                if (capture?.Contains(layer.Output) == true) captured[layer.Output] = relevance.alias().DetachFromDisposeScope();
+                if (layer.Output == stopAt)
+                {
+                    relevance.Dispose();
+                    return new BackwardResult(null, captured);
+                }
+                IRule rule = ruleFor(layer);
+                if (!rule.AppliesTo(layer))
+                    throw new InvalidOperationException($"Rule '{rule.Name}' cannot be applied to layer '{layer.Name}' ({layer.Kind}).");
+                Tensor[] incoming;
+                using (relevance)
+                    incoming = rule.Backward(tape[i], relevance);
+                for (int k = 0; k < incoming.Length; k++)
+                {
+                    string name = layer.Inputs[k];
+                    if (network.IsConstant(name))
+                    {
+                        incoming[k].Dispose();
+                        continue;
+                    }
+                    Accumulate(pending, name, incoming[k]);
+                }
+            }
+            string input = network.InputNames[0];
+            if (capture?.Contains(input) == true && pending.TryGetValue(input, out Tensor? atInput))
+                captured[input] = atInput.alias().DetachFromDisposeScope();
+            Tensor? result = pending.Remove(input, out Tensor? r) ? r : null;
+            return new BackwardResult(result?.DetachFromDisposeScope() ?? zeros_like(tape.Input).DetachFromDisposeScope(), captured);
+        }
+        catch
+        {
+            foreach (Tensor t in captured.Values) t.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (Tensor t in pending.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>One-hot seeds: <paramref name="values"/>[n] at [n, targets[n]] (value 1 for gradients, the logit for LRP).</summary>
+    public static Tensor OneHot(Tensor logits, long[] targets, Tensor? values = null)
+    {
+        using var scope = NewDisposeScope();
+        Tensor index = tensor(targets).reshape(-1, 1);
+        Tensor source = values?.reshape(-1, 1).to(logits.dtype) ?? ones([targets.Length, 1], logits.dtype);
+        return zeros_like(logits).scatter(1, index, source).MoveToOuterDisposeScope();
+    }
+
+    private static void Accumulate(Dictionary<string, Tensor> pending, string name, Tensor relevance)
+    {
+        if (pending.Remove(name, out Tensor? existing))
+        {
+            using (existing)
+            using (relevance)
+                pending[name] = existing + relevance;
+        }
+        else pending[name] = relevance;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.ML.Attribution.Graph;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Rules;
+
+/// <summary>
+/// Generalized LRP-γ (Zennit): weights W + γW⁺ favour positive contributions where the output is positive and
+/// W + γW⁻ the negative ones where it is negative; equals the original γ rule for non-negative inputs.
+/// </summary>
+public sealed class GammaRule(double gamma = 0.25, double stabilizer = 1e-6) : LinearRule
+{
+    public double Gamma { get; } = gamma;
+
+    public double Stabilizer { get; } = stabilizer;
+
+    public override string Name => "gamma";
+
+    protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
+    {
+        Tensor w = layer.Weight;
+        Tensor wUp = w + Positive(w) * Gamma, wDown = w + Negative(w) * Gamma;
+        Tensor? bUp = layer.Bias is { } b ? b + Positive(b) * Gamma : null;
+        Tensor? bDown = layer.Bias is { } b2 ? b2 + Negative(b2) * Gamma : null;
+        Tensor xp = Positive(input), xn = Negative(input);
+        Tensor z = Forward(layer, input, w, layer.Bias);
+        // Where z > 0: positive-favouring terms; where z < 0: negative-favouring ones (z = 0 passes nothing).
+        Tensor sUp = Rules.Stabilizer.Divide(relevance * z.gt(0), Forward(layer, xp, wUp, bUp) + Forward(layer, xn, wDown, null), Stabilizer);
+        Tensor sDown = Rules.Stabilizer.Divide(relevance * z.lt(0), Forward(layer, xp, wDown, bDown) + Forward(layer, xn, wUp, null), Stabilizer);
+        return Contribution(layer, xp, sUp, wUp, input) + Contribution(layer, xn, sUp, wDown, input)
+             + Contribution(layer, xp, sDown, wDown, input) + Contribution(layer, xn, sDown, wUp, input);
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.ML.Attribution.Graph;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Rules;
+
+/// <summary>
+/// Base of the LRP rules for affine layers (<see cref="ILinearLayer"/>): each rule evaluates the layer with modified
+/// inputs/weights, divides the relevance by that output, and maps it back with the layer's transpose (methods.md §0.3).
+/// </summary>
+public abstract class LinearRule : IRule
+{
+    public abstract string Name { get; }
+
+    public bool AppliesTo(Layer layer) => layer is ILinearLayer;
+
+    public Tensor[] Backward(LayerTrace trace, Tensor relevance)
+    {
+        if (trace.Layer is not ILinearLayer layer)
+            throw new InvalidOperationException($"Rule '{Name}' needs an affine layer (Conv2d, Linear, BatchNorm), not {trace.Layer}.");
+        using var scope = NewDisposeScope();
+        Tensor result = Relevance(layer, trace.Input, relevance);
+        return [result.MoveToOuterDisposeScope()];
+    }
+
+    /// <summary>The input relevance; runs inside a dispose scope, so temporaries need no disposal.</summary>
+    protected abstract Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance);
+
+    /// <summary>z = L(x; w) + b.</summary>
+    protected static Tensor Forward(ILinearLayer layer, Tensor x, Tensor w, Tensor? b) => layer.ForwardWith(x, w, b);
+
+    /// <summary>x ⊙ Lᵀ(s; w).</summary>
+    protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, Tensor w, Tensor input) => x * layer.TransposeWith(s, input, w);
+
+    protected static Tensor Positive(Tensor t) => t.clamp_min(0);
+
+    protected static Tensor Negative(Tensor t) => t.clamp_max(0);
+}

@@ -1,0 +1,21 @@
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Rules;
+
+/// <summary>Safe division for relevance rules: z + ε·sign(z) with sign(0) = +1 (Zennit's convention, methods.md §0.4).</summary>
+public static class Stabilizer
+{
+    public static Tensor Stabilize(Tensor z, double epsilon)
+    {
+        using var scope = NewDisposeScope();
+        Tensor sign = z.ge(0).to(z.dtype) * 2.0 - 1.0;
+        return (z + sign * epsilon).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>r / stabilize(z, ε).</summary>
+    public static Tensor Divide(Tensor relevance, Tensor z, double epsilon)
+    {
+        using Tensor denominator = Stabilize(z, epsilon);
+        return relevance / denominator;
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.ML.Attribution.Graph;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Rules;
+
+/// <summary>
+/// LRP-z^B for the first layer over a bounded input domain [low, high] (one value, or one per input channel as the
+/// normalization gives): R_in = x⊙Lᵀ(s;W) − l⊙Lᵀ(s;W⁺) − h⊙Lᵀ(s;W⁻), s = R / (Wx − W⁺l − W⁻h).
+/// </summary>
+public sealed class ZBoxRule : LinearRule
+{
+    public ZBoxRule(double[] low, double[] high, double stabilizer = 1e-6)
+    {
+        if (low.Length == 0 || low.Length != high.Length) throw new ArgumentException("low and high need the same, non-zero number of values.");
+        if (low.Zip(high).Any(p => !(p.First <= p.Second))) throw new ArgumentException("Each low bound must not exceed its high bound.");
+        Low = low;
+        High = high;
+        Stabilizer = stabilizer;
+    }
+
+    public ZBoxRule(double low, double high, double stabilizer = 1e-6) : this([low], [high], stabilizer) { }
+
+    /// <summary>Lowest possible input value (per channel, or one for all).</summary>
+    public double[] Low { get; }
+
+    public double[] High { get; }
+
+    public double Stabilizer { get; }
+
+    public override string Name => "z-box";
+
+    protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
+    {
+        Tensor low = Bound(Low, input), high = Bound(High, input);
+        Tensor wp = Positive(layer.Weight), wn = Negative(layer.Weight);
+        Tensor z = Forward(layer, input, layer.Weight, null) - Forward(layer, low, wp, null) - Forward(layer, high, wn, null);
+        Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer);
+        return Contribution(layer, input, s, layer.Weight, input) - Contribution(layer, low, s, wp, input) - Contribution(layer, high, s, wn, input);
+    }
+
+    private static Tensor Bound(double[] values, Tensor like)
+    {
+        if (values.Length == 1) return full_like(like, values[0]);
+        if (like.Dimensions < 2 || like.shape[1] != values.Length)
+            throw new ArgumentException($"z-box bounds have {values.Length} channels but the layer input is {like}.");
+        long[] shape = Enumerable.Range(0, (int)like.Dimensions).Select(d => d == 1 ? (long)values.Length : 1L).ToArray();
+        return tensor(values, shape, like.dtype).expand(like.shape).contiguous();
+    }
+}

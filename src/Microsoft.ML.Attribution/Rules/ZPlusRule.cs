@@ -1,0 +1,27 @@
+using Microsoft.ML.Attribution.Graph;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Rules;
+
+/// <summary>
+/// LRP-z⁺ (= α1β0): only positive contributions x⁺W⁺ (+ x⁻W⁻ for negative inputs, and b⁺ unless bias-free).
+/// Conservative wherever the denominators are non-zero.
+/// </summary>
+public sealed class ZPlusRule(double stabilizer = 1e-6, bool includeBias = true) : LinearRule
+{
+    public double Stabilizer { get; } = stabilizer;
+
+    public bool IncludeBias { get; } = includeBias;
+
+    public override string Name => "z-plus";
+
+    protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
+    {
+        Tensor wp = Positive(layer.Weight), wn = Negative(layer.Weight);
+        Tensor xp = Positive(input), xn = Negative(input);
+        Tensor? bp = IncludeBias && layer.Bias is { } b ? Positive(b) : null;
+        Tensor z = Forward(layer, xp, wp, bp) + Forward(layer, xn, wn, null);
+        Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer);
+        return Contribution(layer, xp, s, wp, input) + Contribution(layer, xn, s, wn, input);
+    }
+}
