@@ -35,13 +35,23 @@ public abstract class BackwardMethod : AttributionMethod
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)
     {
-        Network network = Prepared;
-        using Tape tape = network.Record(input);
+        using Tape tape = Prepared.Record(input);
         var (targets, scores) = ResolveTargets(tape.Logits, target);
-        Tensor? values = Seed == SeedKind.Logit ? TargetLogits(tape.Logits, targets) : null;
+        return new AttributionMap(Name, FromTape(tape, input, targets, cancellation), targets, scores);
+    }
+
+    /// <summary>The map for given per-row targets (used by wrappers that batch many inputs, e.g. SmoothGrad, IG).</summary>
+    internal Tensor MapFor(Tensor input, long[] targets, CancellationToken cancellation = default)
+    {
+        using Tape tape = Prepared.Record(input);
+        return FromTape(tape, input, targets, cancellation);
+    }
+
+    private Tensor FromTape(Tape tape, Tensor input, long[] targets, CancellationToken cancellation)
+    {
+        using Tensor? values = Seed == SeedKind.Logit ? TargetLogits(tape.Logits, targets) : null;
         using Tensor seed = Backpropagation.OneHot(tape.Logits, targets, values);
-        using BackwardResult result = Backpropagation.Run(tape, seed, RulesFor(network), cancellation: cancellation);
-        Tensor map = MultiplyByInput ? result.Input! * input : result.Input!.alias();
-        return new AttributionMap(Name, map, targets, scores);
+        using BackwardResult result = Backpropagation.Run(tape, seed, RulesFor(Prepared), cancellation: cancellation);
+        return MultiplyByInput ? result.Input! * input : result.Input!.alias();
     }
 }

@@ -51,6 +51,13 @@ public static partial class torch
             NativeResult.Wrap(NativeMethods.MLATensor_scatter_add(Handle, dim, index.Handle, source.Handle), "scatter_add", this, index, source);
         public Tensor masked_select(Tensor mask) =>
             NativeResult.Wrap(NativeMethods.MLATensor_masked_select(Handle, mask.Handle), "masked_select", this, mask);
+        /// <summary>this[index[i]] += source[i] along <paramref name="dim"/>, in place; repeated indices accumulate.</summary>
+        public Tensor index_add_(long dim, Tensor index, Tensor source)
+        {
+            NativeResult.Check(NativeMethods.MLATensor_index_add_(Handle, dim, index.Handle, source.Handle), "index_add_", this, index, source);
+            return this;
+        }
+
         public Tensor nonzero() => NativeResult.Wrap(NativeMethods.MLATensor_nonzero(Handle), "nonzero", this);
     }
 

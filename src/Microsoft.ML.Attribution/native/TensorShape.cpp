@@ -28,3 +28,6 @@ EXPORT_API(Tensor) MLATensor_scatter_add(Tensor t, int64_t dim, Tensor index, Te
 }
 EXPORT_API(Tensor) MLATensor_masked_select(Tensor t, Tensor mask) { CATCH_TENSOR(at::masked_select(*t, *mask)); }
 EXPORT_API(Tensor) MLATensor_nonzero(Tensor t) { CATCH_TENSOR(at::nonzero(*t)); }
+
+// t[index[i]] += source[i] along dim (accumulating repeated indices).
+EXPORT_API(int32_t) MLATensor_index_add_(Tensor t, int64_t dim, Tensor index, Tensor source) { CATCH_STATUS(t->index_add_(dim, *index, *source)); }

@@ -25,4 +25,5 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial TensorHandle MLATensor_scatter_add(TensorHandle t, long dim, TensorHandle index, TensorHandle source);
     [LibraryImport(Library)] internal static partial TensorHandle MLATensor_masked_select(TensorHandle t, TensorHandle mask);
     [LibraryImport(Library)] internal static partial TensorHandle MLATensor_nonzero(TensorHandle t);
+    [LibraryImport(Library)] internal static partial int MLATensor_index_add_(TensorHandle t, long dim, TensorHandle index, TensorHandle source);
 }

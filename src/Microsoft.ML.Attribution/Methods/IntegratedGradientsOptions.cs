@@ -1,0 +1,28 @@
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Methods;
+
+/// <summary>Options of <see cref="IntegratedGradients"/>.</summary>
+public sealed record IntegratedGradientsOptions : MethodOptions
+{
+    /// <summary>Number of path points.</summary>
+    public int Steps { get; init; } = 32;
+
+    public Quadrature Quadrature { get; init; } = Quadrature.GaussLegendre;
+
+    public BaselineKind Baseline { get; init; } = BaselineKind.Zero;
+
+    /// <summary>Baseline for <see cref="BaselineKind.Custom"/>: one image [C,H,W] or one per row [N,C,H,W].</summary>
+    public Tensor? CustomBaseline { get; init; }
+
+    /// <summary>σ (pixels) of the blur baseline.</summary>
+    public double BlurSigma { get; init; } = 5;
+
+    /// <summary>
+    /// When set, the steps double (from <see cref="Steps"/>) until every row's relative completeness error
+    /// |Σ IG − (f(x) − f(x'))| / |f(x) − f(x')| is at most this, or <see cref="MaxSteps"/> is reached.
+    /// </summary>
+    public double? TargetCompleteness { get; init; }
+
+    public int MaxSteps { get; init; } = 512;
+}

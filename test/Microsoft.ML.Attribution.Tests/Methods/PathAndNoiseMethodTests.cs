@@ -1,0 +1,124 @@
+using Microsoft.ML.Attribution.Methods;
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Tests.Methods;
+
+/// <summary>Integrated Gradients and SmoothGrad: Captum's values, completeness (§8 item 6), σ = 0 (item 7), batching.</summary>
+[TestClass]
+public sealed class PathAndNoiseMethodTests : TorchTest
+{
+    [TestMethod]
+    public void Integrated_gradients_gauss_legendre_matches_captum()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var peer = new PeerReference();
+        using var ig = new IntegratedGradients(peer.Network, new IntegratedGradientsOptions { Steps = 32, Quadrature = Quadrature.GaussLegendre });
+        using AttributionMap map = ig.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
+        Tensor expected = PeerReference.Load("IntegratedGradientsGL.npy");
+        AssertClose(expected, map.Map, 1e-4 * expected.abs().max().item<float>(), "IG Gauss–Legendre 32");
+    }
+
+    [TestMethod]
+    public void Integrated_gradients_trapezoid_matches_captum_after_its_weight_convention()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var peer = new PeerReference();
+        const int n = 32;
+        using var ig = new IntegratedGradients(peer.Network, new IntegratedGradientsOptions { Steps = n, Quadrature = Quadrature.RiemannTrapezoid });
+        using AttributionMap map = ig.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
+        // Captum's riemann_trapezoid uses weights 1/n (ends halved), summing to 1 − 1/n; ours sum to 1 (1/(n−1), ends halved).
+        Tensor captumConvention = map.Map * ((n - 1.0) / n);
+        Tensor expected = PeerReference.Load("IntegratedGradients.npy");
+        // The network is piecewise linear and the trapezoid evaluates the all-zero baseline, where max-pool windows tie:
+        // a last-bit difference can flip one gate at one path point. So: every row within 1e-3 relative, and all rows
+        // but at most one within 1e-6 relative (measured: 7 rows ≤ 2e-8 abs, one row 5.3e-5 abs).
+        double scale = expected.abs().max().item<float>();
+        int loose = 0;
+        for (int i = 0; i < peer.Targets.Length; i++)
+        {
+            double diff = MaxAbsDiff(captumConvention[i], expected[i]);
+            Assert.IsLessThanOrEqualTo(1e-3 * scale, diff, $"row {i}");
+            if (diff > 1e-6 * scale) loose++;
+        }
+        Assert.IsLessThanOrEqualTo(1, loose, "rows off by more than 1e-6 relative");
+    }
+
+    [TestMethod]
+    public void Integrated_gradients_completeness_improves_with_steps_and_vanishes_at_the_baseline()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        var (network, input) = MethodFixtures.Float64("tiny_resnet_opset13");
+        using (network)
+        {
+            double previous = double.MaxValue;
+            foreach (int steps in new[] { 4, 16, 64 })
+            {
+                using var ig = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = steps, Quadrature = Quadrature.RiemannMiddle });
+                using AttributionMap map = ig.Attribute(input);
+                double error = map.Extras["relative_delta"].max().item<double>();
+                Assert.IsLessThan(previous, error, $"completeness error with {steps} steps");
+                previous = error;
+            }
+            using var atBaseline = new IntegratedGradients(network, new IntegratedGradientsOptions { Baseline = BaselineKind.Custom, CustomBaseline = input });
+            using AttributionMap zero = atBaseline.Attribute(input);
+            Assert.AreEqual(0.0, zero.Map.abs().max().item<double>(), "IG with x' = x");
+        }
+    }
+
+    [TestMethod]
+    public void Integrated_gradients_reaches_a_completeness_target_and_is_independent_of_batching()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var peer = new PeerReference();
+        using var adaptive = new IntegratedGradients(peer.Network, new IntegratedGradientsOptions { Steps = 8, TargetCompleteness = 0.01 });
+        using AttributionMap map = adaptive.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
+        Assert.IsLessThanOrEqualTo(0.01, map.Extras["relative_delta"].max().item<double>());
+        TestContext.WriteLine($"steps used for ≤ 1% completeness: {map.Extras["steps"].item<double>()}");
+
+        // float64: oneDNN's float32 convolutions pick algorithms by batch size, which moves last bits.
+        var (network, input) = MethodFixtures.Float64("tiny_resnet_opset13");
+        using (network)
+        {
+            using var small = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 8, MemoryBudgetMb = 1 });
+            using var large = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 8, MemoryBudgetMb = 4096 });
+            using AttributionMap a = small.Attribute(input);
+            using AttributionMap b = large.Attribute(input);
+            AssertClose(b.Map, a.Map, 1e-12, "sub-batching");
+        }
+    }
+
+    [TestMethod]
+    public void Smoothgrad_with_captums_noise_matches_captum()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var peer = new PeerReference();
+        Tensor noise = PeerReference.Load("smoothgrad_noise.npy");
+        using var method = new SmoothGrad(new Gradient(peer.Network), new SmoothGradOptions { Samples = 16, Noise = noise }, ownsInner: true);
+        using AttributionMap map = method.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
+        Tensor expected = PeerReference.Load("SmoothGrad.npy");
+        AssertClose(expected, map.Map, 1e-4 * expected.abs().max().item<float>(), "SmoothGrad (16 samples, Captum's noise)");
+    }
+
+    [TestMethod]
+    public void Smoothgrad_without_noise_equals_the_gradient_and_vargrad_is_non_negative()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        var (network, input) = MethodFixtures.Float64("tiny_vgg_opset13");
+        using (network)
+        {
+            using var gradient = new Gradient(network);
+            using var smooth = new SmoothGrad(gradient, new SmoothGradOptions { Samples = 3, Sigma = 0 });
+            using AttributionMap a = gradient.Attribute(input);
+            using AttributionMap b = smooth.Attribute(input);
+            AssertClose(a.Map, b.Map, 1e-12, "SmoothGrad σ = 0");
+
+            using var vargrad = new SmoothGrad(gradient, new SmoothGradOptions { Samples = 5, Aggregation = NoiseAggregation.VarGrad, Seed = 3 });
+            using AttributionMap v = vargrad.Attribute(input);
+            Assert.IsGreaterThanOrEqualTo(-1e-15, v.Map.min().item<double>());
+            using var again = new SmoothGrad(gradient, new SmoothGradOptions { Samples = 5, Aggregation = NoiseAggregation.VarGrad, Seed = 3 });
+            using AttributionMap w = again.Attribute(input);
+            AssertClose(v.Map, w.Map, 0, "seeded noise is reproducible");
+        }
+    }
+}
