@@ -41,8 +41,11 @@ public static class NamedComposites
     public static Composite EpsilonAlpha2Beta1Flat(double epsilon = DefaultEpsilon) =>
         Lrp("epsilon-alpha2-beta1-flat", new AlphaBetaRule(2, 1), new EpsilonRule(epsilon), new FlatRule());
 
-    /// <summary>z^B on the first layer over [low, high] (per channel or one value), γ on other convolutions, ε on dense layers.</summary>
-    public static Composite EpsilonGammaBox(double[] low, double[] high, double gamma = 0.25, double epsilon = DefaultEpsilon) =>
+    /// <summary>
+    /// z^B on the first layer over [low, high] (per channel or one value; null = the batch's per-channel range),
+    /// γ on other convolutions, ε on dense layers.
+    /// </summary>
+    public static Composite EpsilonGammaBox(double[]? low, double[]? high, double gamma = 0.25, double epsilon = DefaultEpsilon) =>
         Lrp("epsilon-gamma-box", new GammaRule(gamma), new EpsilonRule(epsilon), new ZBoxRule(low, high));
 
     /// <summary>z⁺ everywhere affine (α1β0).</summary>
@@ -80,8 +83,7 @@ public static class NamedComposites
         "epsilon-plus-flat" => EpsilonPlusFlat(epsilon),
         "epsilon-alpha2-beta1" => EpsilonAlpha2Beta1(epsilon),
         "epsilon-alpha2-beta1-flat" => EpsilonAlpha2Beta1Flat(epsilon),
-        "epsilon-gamma-box" => EpsilonGammaBox(low ?? throw new ArgumentException("epsilon-gamma-box needs the input bounds low/high."),
-            high ?? throw new ArgumentException("epsilon-gamma-box needs the input bounds low/high."), gamma, epsilon),
+        "epsilon-gamma-box" => EpsilonGammaBox(low, high, gamma, epsilon),
         "z-plus" or "alpha1-beta0" => ZPlus(),
         "alpha2-beta1" => AlphaBeta(2, 1),
         "guided-backprop" => GuidedBackprop(),

@@ -6,13 +6,15 @@ namespace Microsoft.ML.Attribution.Rules;
 /// <summary>
 /// LRP-z^B for the first layer over a bounded input domain [low, high] (one value, or one per input channel as the
 /// normalization gives): R_in = x⊙Lᵀ(s;W) − l⊙Lᵀ(s;W⁺) − h⊙Lᵀ(s;W⁻), s = R / (Wx − W⁺l − W⁻h).
+/// Without bounds, each channel's minimum and maximum over the batch are used (what Zennit's examples do for raw inputs).
 /// </summary>
 public sealed class ZBoxRule : LinearRule
 {
-    public ZBoxRule(double[] low, double[] high, double stabilizer = 1e-6)
+    public ZBoxRule(double[]? low = null, double[]? high = null, double stabilizer = 1e-6)
     {
-        if (low.Length == 0 || low.Length != high.Length) throw new ArgumentException("low and high need the same, non-zero number of values.");
-        if (low.Zip(high).Any(p => !(p.First <= p.Second))) throw new ArgumentException("Each low bound must not exceed its high bound.");
+        if ((low is null) != (high is null)) throw new ArgumentException("Give both low and high bounds, or neither (then the batch's range is used).");
+        if (low is not null && (low.Length == 0 || low.Length != high!.Length)) throw new ArgumentException("low and high need the same, non-zero number of values.");
+        if (low is not null && low.Zip(high!).Any(p => !(p.First <= p.Second))) throw new ArgumentException("Each low bound must not exceed its high bound.");
         Low = low;
         High = high;
         Stabilizer = stabilizer;
@@ -20,10 +22,10 @@ public sealed class ZBoxRule : LinearRule
 
     public ZBoxRule(double low, double high, double stabilizer = 1e-6) : this([low], [high], stabilizer) { }
 
-    /// <summary>Lowest possible input value (per channel, or one for all).</summary>
-    public double[] Low { get; }
+    /// <summary>Lowest possible input value (per channel, or one for all); null = the batch's per-channel minimum.</summary>
+    public double[]? Low { get; }
 
-    public double[] High { get; }
+    public double[]? High { get; }
 
     public double Stabilizer { get; }
 
@@ -31,11 +33,19 @@ public sealed class ZBoxRule : LinearRule
 
     protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
     {
-        Tensor low = Bound(Low, input), high = Bound(High, input);
+        Tensor low = Low is null ? BatchRange(input, max: false) : Bound(Low, input);
+        Tensor high = High is null ? BatchRange(input, max: true) : Bound(High, input);
         Tensor wp = Positive(layer.Weight), wn = Negative(layer.Weight);
         Tensor z = Forward(layer, input, layer.Weight, null) - Forward(layer, low, wp, null) - Forward(layer, high, wn, null);
         Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer);
         return Contribution(layer, input, s, layer.Weight, input) - Contribution(layer, low, s, wp, input) - Contribution(layer, high, s, wn, input);
+    }
+
+    private static Tensor BatchRange(Tensor input, bool max)
+    {
+        long[] allButChannels = Enumerable.Range(0, (int)input.Dimensions).Where(d => d != 1).Select(d => (long)d).ToArray();
+        Tensor bound = max ? input.amax(allButChannels, keepdim: true) : input.amin(allButChannels, keepdim: true);
+        return bound.expand(input.shape).contiguous();
     }
 
     private static Tensor Bound(double[] values, Tensor like)

@@ -1,0 +1,61 @@
+using Microsoft.ML.Attribution.Composites;
+using Microsoft.ML.Attribution.Graph;
+
+namespace Microsoft.ML.Attribution.Methods;
+
+/// <summary>
+/// Every method by its canonical kebab-case name, created with "key=value" options (as the CLI and the Explain
+/// transform pass them). <see cref="Register"/> adds more.
+/// </summary>
+public static class MethodRegistry
+{
+    private static readonly Dictionary<string, (string description, Func<Network, IReadOnlyDictionary<string, string>, IAttributionMethod> create)> s_methods =
+        new(StringComparer.Ordinal);
+
+    static MethodRegistry()
+    {
+        Register("gradient", "∂f_t/∂x (Simonyan et al. 2014)", (n, o) => new Gradient(n));
+        Register("gradient-x-input", "x ⊙ ∂f_t/∂x", (n, o) => new GradientTimesInput(n));
+        Register("guided-backprop", "Guided backpropagation (Springenberg et al. 2015)", (n, o) => new GuidedBackprop(n));
+        Register("deconvnet", "DeconvNet (Zeiler & Fergus 2014)", (n, o) => new DeconvNet(n));
+        Register("integrated-gradients", "Integrated Gradients (Sundararajan et al. 2017)",
+            (n, o) => new IntegratedGradients(n, OptionsBinder.Bind(new IntegratedGradientsOptions(), o)));
+        foreach (NoiseAggregation kind in Enum.GetValues<NoiseAggregation>())
+        {
+            string name = kind switch { NoiseAggregation.SmoothGradSquared => "smoothgrad-squared", NoiseAggregation.VarGrad => "vargrad", _ => "smoothgrad" };
+            Register(name, $"{name} around any method (option method=NAME, default gradient)", (n, o) =>
+            {
+                SmoothGradOptions options = OptionsBinder.Bind(new SmoothGradOptions { Aggregation = kind }, o);
+                IAttributionMethod inner = Create(options.Method, n);
+                return new SmoothGrad(inner, options, ownsInner: true);
+            });
+        }
+        Register("lrp", "LRP with any composite (option composite=NAME)", (n, o) => new Lrp(n, OptionsBinder.Bind(new LrpOptions(), o)));
+        foreach (string composite in NamedComposites.Names.Where(c => c is not ("guided-backprop" or "deconvnet" or "gradient" or "excitation-backprop")))
+            Register($"lrp-{composite}", $"LRP with the {composite} composite",
+                (n, o) => new Lrp(n, OptionsBinder.Bind(new LrpOptions { Composite = composite }, o)));
+    }
+
+    public static IReadOnlyCollection<string> Names => s_methods.Keys.Order().ToArray();
+
+    public static string Describe(string name) => s_methods.TryGetValue(name, out var entry) ? entry.description : "";
+
+    /// <summary>Adds (or replaces) a method under <paramref name="name"/>.</summary>
+    public static void Register(string name, string description, Func<Network, IReadOnlyDictionary<string, string>, IAttributionMethod> create)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name != name.ToLowerInvariant() || name.Contains(' '))
+            throw new ArgumentException($"Method names are kebab-case, got '{name}'.", nameof(name));
+        lock (s_methods) s_methods[name] = (description, create);
+    }
+
+    public static bool Contains(string name) => s_methods.ContainsKey(name);
+
+    /// <summary>Creates a method by name; unknown names and unknown/bad options throw ArgumentException naming them.</summary>
+    public static IAttributionMethod Create(string name, Network network, IReadOnlyDictionary<string, string>? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (!s_methods.TryGetValue(name, out var entry))
+            throw new ArgumentException($"Unknown attribution method '{name}'. Known methods: {string.Join(", ", Names)}.", nameof(name));
+        return entry.create(network, options ?? new Dictionary<string, string>());
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Graph.Canonizers;
+using Microsoft.ML.Attribution.Graph.Layers;
+using Microsoft.ML.Attribution.Maps;
+using Microsoft.ML.Attribution.Onnx;
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Tests.Graph;
+
+[TestClass]
+public sealed class NetworkTests : TorchTest
+{
+    private static Network Load(string name) => OnnxImporter.Load(FixturePath("onnx", name + ".onnx"));
+
+    [TestMethod]
+    [DataRow("tiny_vgg_opset13_train")]
+    [DataRow("tiny_resnet_opset13_train")]
+    public void Merging_batch_norm_leaves_logits_unchanged(string name)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using Network network = Load(name);
+        Assert.IsTrue(network.Layers.OfType<BatchNorm>().Any(), "the training-mode export keeps BatchNormalization");
+        using Network merged = MergeBatchNorm.Apply(network);
+        Assert.IsFalse(merged.Layers.OfType<BatchNorm>().Any(), "every BN follows a conv here");
+        Tensor x = Npy.Load(FixturePath("onnx", name + ".input.npy"));
+        Tensor a = network.Forward(x), b = merged.Forward(x);
+        double range = (a.max() - a.min()).item<float>();
+        AssertClose(a, b, 1e-5 * range, "merged logits");
+        // The original network is untouched.
+        Assert.AreEqual(a.data<float>()[0], network.Forward(x).data<float>()[0]);
+    }
+
+    [TestMethod]
+    public void Introspection_lists_layers_finds_the_cam_layer_and_selects_by_name()
+    {
+        using Network vgg = Load("tiny_vgg_opset13");
+        IReadOnlyList<LayerInfo> summary = vgg.Summary();
+        Assert.AreEqual(vgg.Layers.Count, summary.Count);
+        Assert.IsTrue(summary.Any(l => l.Kind == "Conv2d" && l.Parameters > 0));
+        long[] firstConvShape = summary.First(l => l.Kind == "Conv2d").OutputShape;
+        CollectionAssert.AreEqual(new long[] { 8, 16, 16 }, firstConvShape);
+        Assert.AreEqual(vgg.Layers.Sum(l => l.ParameterCount), summary.Sum(l => l.Parameters));
+        // The last spatial activation after the last conv, not the pool after it.
+        Layer cam = vgg.LastConvolutionalBlock;
+        Assert.IsInstanceOfType<Relu>(cam);
+        Assert.AreEqual("/features/features.6/Relu", cam.Name);
+        Assert.IsInstanceOfType<Linear>(vgg.Classifier);
+        Assert.AreSame(cam, vgg["/features/features.6/Relu"]);
+        Assert.HasCount(1, vgg.Select("/features/features.0/Conv"));
+        Assert.HasCount(vgg.Layers.Count(l => l.Name.Contains("/features/")), vgg.Select("/features/"));
+        var e = Assert.ThrowsExactly<KeyNotFoundException>(() => vgg["nope"]);
+        StringAssert.Contains(e.Message, "nope");
+
+        using Network resnet = Load("tiny_resnet_opset13");
+        Assert.IsTrue(resnet.Layers.OfType<Arithmetic>().Any(a => a.Op == ArithmeticOp.Add && a.Inputs.All(i => !resnet.IsConstant(i))), "residual Adds are explicit layers");
+        StringAssert.Contains(resnet.LastConvolutionalBlock.Name, "layer2");
+    }
+
+    [TestMethod]
+    public void Reinitialization_is_seeded_and_only_touches_the_named_layer()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using Network a = Load("tiny_vgg_opset13");
+        using Network b = a.Clone();
+        string conv = a.Layers.OfType<Conv2d>().Last().Name;
+        string other = a.Layers.OfType<Conv2d>().First().Name;
+        a.ReinitializeParameters(conv, 0.01, seed: 5);
+        b.ReinitializeParameters(conv, 0.01, seed: 5);
+        var ca = (Conv2d)a[conv];
+        AssertClose(ca.Weight, ((Conv2d)b[conv]).Weight, 0, "same seed, same weights");
+        Assert.AreEqual(0.01, ca.Weight.std().item<float>(), 0.002);
+        Assert.AreEqual(0.0, ca.Bias!.abs().max().item<float>());
+        using Network fresh = Load("tiny_vgg_opset13");
+        AssertClose(((Conv2d)fresh[other]).Weight, ((Conv2d)a[other]).Weight, 0, "other layers untouched");
+        Assert.IsGreaterThan(0.0, MaxAbsDiff(((Conv2d)fresh[conv]).Weight, ca.Weight));
+    }
+
+    [TestMethod]
+    public void Forward_checks_input_shape_and_dtype()
+    {
+        using Network vgg = Load("tiny_vgg_opset13");
+        using Tensor wrong = zeros(2, 1, 16, 16);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => vgg.Forward(wrong)).Message, "[N,3,16,16]");
+        using Tensor doubles = zeros([2, 3, 16, 16], ScalarType.Float64);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => vgg.Forward(doubles)).Message, "float32");
+        Assert.ThrowsExactly<NotSupportedException>(() => vgg.To(CUDA));
+    }
+}

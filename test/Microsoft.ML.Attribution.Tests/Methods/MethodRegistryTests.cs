@@ -1,0 +1,76 @@
+using Microsoft.ML.Attribution.Maps;
+using Microsoft.ML.Attribution.Methods;
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Tests.Methods;
+
+[TestClass]
+public sealed class MethodRegistryTests : TorchTest
+{
+    [TestMethod]
+    public void Every_registered_method_runs_on_a_batch_with_per_row_targets()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        var (network, input) = MethodFixtures.Float64("tiny_resnet_opset13");
+        using (network)
+        {
+            var fast = new Dictionary<string, string> { ["steps"] = "4", ["samples"] = "3" };
+            foreach (string name in MethodRegistry.Names)
+            {
+                var options = fast.Where(kv => name.Contains("integrated") ? kv.Key == "steps" : name.Contains("grad") && (name.Contains("smooth") || name.Contains("var")) ? kv.Key == "samples" : false)
+                    .ToDictionary(kv => kv.Key, kv => kv.Value);
+                using IAttributionMethod method = MethodRegistry.Create(name, network, options);
+                using AttributionMap map = method.Attribute(input, Target.PerRow([1, 2, 3]));
+                CollectionAssert.AreEqual(new long[] { 1, 2, 3 }, map.Targets, name);
+                Assert.AreEqual(input.shape[0], map.Map.shape[0], name);
+                Assert.IsTrue(map.Map.isfinite().all().item<bool>(), $"{name}: finite map");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Options_bind_by_kebab_case_and_errors_name_the_problem()
+    {
+        var options = OptionsBinder.Bind(new IntegratedGradientsOptions(), new Dictionary<string, string>
+        {
+            ["steps"] = "12", ["quadrature"] = "riemann-middle", ["memory-budget-mb"] = "64", ["target-completeness"] = "0.02",
+        });
+        Assert.AreEqual(12, options.Steps);
+        Assert.AreEqual(Quadrature.RiemannMiddle, options.Quadrature);
+        Assert.AreEqual(64L, options.MemoryBudgetMb);
+        Assert.AreEqual(0.02, options.TargetCompleteness);
+        var lrp = OptionsBinder.Bind(new LrpOptions(), new Dictionary<string, string> { ["low"] = "-1,-2,-3", ["seed"] = "one" });
+        CollectionAssert.AreEqual(new[] { -1.0, -2.0, -3.0 }, lrp.Low);
+        Assert.AreEqual(SeedKind.One, lrp.Seed);
+
+        var unknown = Assert.ThrowsExactly<ArgumentException>(() => OptionsBinder.Bind(new IntegratedGradientsOptions(), new Dictionary<string, string> { ["stepz"] = "3" }));
+        StringAssert.Contains(unknown.Message, "stepz");
+        StringAssert.Contains(unknown.Message, "steps");
+        var bad = Assert.ThrowsExactly<ArgumentException>(() => OptionsBinder.Bind(new IntegratedGradientsOptions(), new Dictionary<string, string> { ["quadrature"] = "simpson" }));
+        StringAssert.Contains(bad.Message, "gauss-legendre");
+    }
+
+    [TestMethod]
+    public void Unknown_method_names_list_the_known_ones()
+    {
+        using Microsoft.ML.Attribution.Graph.Network network = MethodFixtures.WithoutRelu(1);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => MethodRegistry.Create("saliency-magic", network));
+        StringAssert.Contains(e.Message, "saliency-magic");
+        StringAssert.Contains(e.Message, "integrated-gradients");
+    }
+
+    [TestMethod]
+    public void Channel_reductions_follow_their_definitions()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        Tensor map = tensor(new double[] { 1, -3, 2, 4, -1, 0, 0, 0 }, [1, 2, 2, 2]);
+        CollectionAssert.AreEqual(new double[] { 0, -3, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.Sum).data<double>());
+        CollectionAssert.AreEqual(new double[] { 2, 3, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.AbsSum).data<double>());
+        CollectionAssert.AreEqual(new double[] { 1, 3, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.MaxAbs).data<double>());
+        CollectionAssert.AreEqual(new double[] { 0, -1.5, 1, 2 }, MapReduction.Reduce(map, ChannelReduction.Mean).data<double>());
+        CollectionAssert.AreEqual(new double[] { 0, 0, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.PositiveSum).data<double>());
+        CollectionAssert.AreEqual(new double[] { Math.Sqrt(2), 3, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.L2).data<double>());
+        Assert.ThrowsExactly<ArgumentException>(() => MapReduction.Reduce(zeros(2, 2), ChannelReduction.Sum));
+    }
+}
