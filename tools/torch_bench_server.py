@@ -3,7 +3,10 @@
 
 A long-lived process: the CLI writes one JSON request per line to stdin and reads one JSON reply per line,
 so both sides are timed alternately in the same run, on the same machine, with the same thread count.
-Request: {"task": "vgg16-convs" | "forward", "model": "resnet50", "batch": 1, "size": 224, "iters": 5, "threads": 2}
+Request: {"task": "vgg16-convs" | "forward" | "gradient" | "integrated-gradients" | "smoothgrad" | "gradcam",
+          "model": "resnet50", "batch": 1, "size": 224, "iters": 5, "threads": 2, "steps": 32, "samples": 16}
+The method tasks do in plain torch what Captum / pytorch-grad-cam do (autograd with parameter gradients enabled,
+all interpolants or noisy copies in one batch), so their cost is the peers' cost on this machine.
 Reply:   {"seconds": [t1, t2, ...]} or {"error": "..."}
 """
 import json
@@ -50,6 +53,72 @@ def torchvision_forward(model_name, batch, size):
     return _cache[key]
 
 
+def _model(name, batch, size):
+    key = ("model", name, size)
+    if key not in _cache:
+        import torchvision
+        torch.manual_seed(0)
+        _cache[key] = getattr(torchvision.models, name)(weights=None).eval()
+    model = _cache[key]
+    torch.manual_seed(1)
+    return model, torch.randn(batch, 3, size, size)
+
+
+def method_task(req):
+    name, batch, size = req["model"], int(req.get("batch", 1)), int(req.get("size", 224))
+    model, x = _model(name, batch, size)
+    with torch.no_grad():
+        targets = model(x).argmax(1)
+    task = req["task"]
+
+    def input_gradient(inputs, t):
+        inputs = inputs.detach().requires_grad_(True)
+        out = model(inputs)
+        out.gather(1, t[:, None]).sum().backward()
+        return inputs.grad
+
+    if task == "gradient":
+        return lambda: input_gradient(x, targets)
+    if task == "integrated-gradients":
+        import numpy as np
+        steps = int(req.get("steps", 32))
+        nodes, weights = np.polynomial.legendre.leggauss(steps)
+        alphas = torch.tensor(0.5 * (nodes + 1), dtype=torch.float32)
+        w = torch.tensor(0.5 * weights, dtype=torch.float32)
+
+        def run():
+            path = (alphas[:, None, None, None, None] * x[None]).reshape(-1, *x.shape[1:])
+            g = input_gradient(path, targets.repeat(steps)).reshape(steps, *x.shape)
+            return x * (w[:, None, None, None, None] * g).sum(0)
+        return run
+    if task == "smoothgrad":
+        samples = int(req.get("samples", 16))
+
+        def run():
+            noisy = x.repeat_interleave(samples, 0) + 0.15 * (x.max() - x.min()) * torch.randn(batch * samples, *x.shape[1:])
+            g = input_gradient(noisy, targets.repeat_interleave(samples))
+            return g.reshape(batch, samples, *x.shape[1:]).mean(1)
+        return run
+    if task == "gradcam":
+        layer = dict(model.named_modules())[req.get("layer", "layer4" if name.startswith("resnet") else "features.29")]
+        store = {}
+
+        def hook(module, inputs, output):
+            store["a"] = output
+            output.register_hook(lambda g: store.__setitem__("g", g))
+        layer.register_forward_hook(hook)
+
+        def run():
+            out = model(x)
+            model.zero_grad()
+            out.gather(1, targets[:, None]).sum().backward()
+            weights = store["g"].mean((2, 3), keepdim=True)
+            cam = torch.relu((weights * store["a"]).sum(1, keepdim=True))
+            return F.interpolate(cam, size=x.shape[2:], mode="bilinear", align_corners=False)
+        return run
+    raise ValueError(f"unknown task {task}")
+
+
 def main():
     for line in sys.stdin:
         if not line.strip():
@@ -64,9 +133,9 @@ def main():
             elif task == "forward":
                 fn = torchvision_forward(req["model"], batch, size)
             else:
-                raise ValueError(f"unknown task {task}")
+                fn = method_task(req)
             times = []
-            with torch.no_grad():
+            with torch.set_grad_enabled(task not in ("vgg16-convs", "forward")):
                 fn()  # warm-up
                 for _ in range(iters):
                     t0 = time.perf_counter()

@@ -195,7 +195,14 @@ public sealed class Network : IDisposable
                 LayerTrace? trace = record
                     ? new LayerTrace(layer) { Inputs = args, ConstantInputs = layer.Inputs.Select(_constants.ContainsKey).ToArray() }
                     : null;
-                Tensor output = layer.Forward(args, trace);
+                Tensor output;
+                if (!record && layer is Relu && CanOverwrite(layer.Inputs[0], i, wanted))
+                {
+                    // Nothing reads the input after this ReLU: rectify it in place (as torchvision's inplace ReLU does).
+                    values.Remove(layer.Inputs[0], out Tensor? reused);
+                    output = reused!.relu_();
+                }
+                else output = layer.Forward(args, trace);
                 if (trace != null)
                 {
                     trace.Output = output;
@@ -229,6 +236,10 @@ public sealed class Network : IDisposable
             throw;
         }
     }
+
+    /// <summary>A computed value whose last reader is layer <paramref name="index"/> and that the caller does not want back.</summary>
+    private bool CanOverwrite(string value, int index, IReadOnlyList<string> wanted) =>
+        !_constants.ContainsKey(value) && !Inputs.Any(i => i.Name == value) && _lastUse.TryGetValue(value, out int last) && last == index && !wanted.Contains(value);
 
     private static void CheckInput(GraphInput input, Tensor given)
     {

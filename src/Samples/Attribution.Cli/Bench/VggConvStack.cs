@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.ML.Attribution.Torch;
 using static Microsoft.ML.Attribution.Torch.torch;
 using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
@@ -5,14 +6,18 @@ using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
 namespace Attribution.Cli.Bench;
 
 /// <summary>VGG16's 13 conv + 5 max-pool feature stack through the binding (the op-overhead benchmark).</summary>
-internal sealed class VggConvStack : IDisposable
+internal sealed class VggConvStack : IBenchWorkload
 {
     private static readonly int[] Config = [64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0];
     private readonly List<(Tensor weight, Tensor bias)?> _layers = new();
     private readonly Tensor _input;
 
+    private readonly int _batch, _size;
+
     public VggConvStack(int batch, int size)
     {
+        _batch = batch;
+        _size = size;
         using var g = new Generator(0);
         long channels = 3;
         foreach (int width in Config)
@@ -27,6 +32,12 @@ internal sealed class VggConvStack : IDisposable
         }
         _input = randn([batch, 3, size, size], g);
     }
+
+    public string Name => "conv-stack";
+
+    public int Images => _batch;
+
+    public JsonObject? TorchRequest => new() { ["task"] = "vgg16-convs", ["batch"] = _batch, ["size"] = _size };
 
     public void Run()
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Attribution.Cli.Bench;
 using Microsoft.ML.Attribution.Torch;
@@ -7,64 +8,85 @@ using Spectre.Console;
 namespace Attribution.Cli.Commands;
 
 /// <summary>
-/// `attribution bench TASK`: times our side and Debian's PyTorch alternately in one run and reports the ratio.
-/// Tasks: conv-stack (VGG16's conv/pool stack through the binding).
+/// `attribution bench TASK`: times our side and Debian's PyTorch alternately in one run (same threads, same inputs'
+/// shapes) and reports medians and the ratio. Tasks: conv-stack, forward (--model), method (--model, --method).
 /// </summary>
 internal static class BenchCommand
 {
     public static Command Create()
     {
         var command = new Command("bench", "Time a workload through Microsoft.ML.Attribution and through Debian's PyTorch, alternately.");
-        var task = new Argument<string>("task") { Description = "conv-stack" };
+        var task = new Argument<string>("task") { Description = "conv-stack | forward | method" };
+        var model = new Option<string>("--model") { Description = "An .onnx path or a torchvision name (resnet50, vgg16, …).", DefaultValueFactory = _ => "resnet50" };
+        var methods = new Option<string[]>("--method") { Description = "Method name(s) for the method task.", AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 1 };
         var size = new Option<int>("--size") { Description = "Input height and width.", DefaultValueFactory = _ => 224 };
-        var rounds = new Option<int>("--rounds") { Description = "Alternating rounds (ours, then torch).", DefaultValueFactory = _ => 5 };
-        var iterations = new Option<int>("--iters") { Description = "Timed calls per side per round.", DefaultValueFactory = _ => 3 };
+        var rounds = new Option<int>("--rounds") { Description = "Alternating rounds (ours, then torch).", DefaultValueFactory = _ => 3 };
+        var iterations = new Option<int>("--iters") { Description = "Timed calls per side per round.", DefaultValueFactory = _ => 2 };
         var threads = new Option<int>("--threads") { Description = "Threads for both sides.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var noTorch = new Option<bool>("--no-torch") { Description = "Skip the PyTorch reference." };
+        var options = new Option<string[]>("--option") { Description = "Method options key=value (e.g. steps=32).", AllowMultipleArgumentsPerToken = true };
+        var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
         command.Arguments.Add(task);
-        foreach (Option option in new Option[] { batch, size, rounds, iterations, threads, noTorch }) command.Options.Add(option);
+        foreach (Option option in new Option[] { model, methods, batch, size, rounds, iterations, threads, noTorch, options, json }) command.Options.Add(option);
         command.SetAction(result =>
         {
             string name = result.GetValue(task)!;
-            int b = result.GetValue(batch), s = result.GetValue(size), r = result.GetValue(rounds), n = result.GetValue(iterations), t = result.GetValue(threads);
-            torch.set_num_threads(t);
-            Func<IDisposable>? workload = name switch
+            int b = result.GetValue(batch), s = result.GetValue(size);
+            torch.set_num_threads(result.GetValue(threads));
+            var settings = (result.GetValue(options) ?? []).Select(o => o.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+            var workloads = new List<Func<IBenchWorkload>>();
+            switch (name)
             {
-                "conv-stack" => () => new VggConvStack(b, s),
-                _ => null,
-            };
-            if (workload is null)
-            {
-                Console.Error.WriteLine($"Unknown bench task '{name}'. Known: conv-stack.");
-                return 2;
+                case "conv-stack": workloads.Add(() => new VggConvStack(b, s)); break;
+                case "forward": workloads.Add(() => new NetworkForward(result.GetValue(model)!, b, s)); break;
+                case "method":
+                    foreach (string m in result.GetValue(methods) ?? ["gradient"])
+                        workloads.Add(() => new MethodWorkload(m, result.GetValue(model)!, b, s, settings));
+                    break;
+                default:
+                    Console.Error.WriteLine($"Unknown bench task '{name}'. Known: conv-stack, forward, method.");
+                    return 2;
             }
-            var request = new JsonObject { ["task"] = "vgg16-convs", ["batch"] = b, ["size"] = s, ["iters"] = n, ["threads"] = t };
-            Run(name, (VggConvStack)workload(), stack => stack.Run(), request, r, n, !result.GetValue(noTorch));
+            var table = new Table().AddColumns("workload", "batch", "threads", "ours s/call", "torch s/call", "ours / torch", "ours s/image");
+            var rows = new JsonArray();
+            using TorchReference? reference = result.GetValue(noTorch) ? null : TorchReference.Start();
+            foreach (var create in workloads)
+            {
+                using IBenchWorkload workload = create();
+                var (ours, theirs) = Measure(workload, reference, result.GetValue(rounds), result.GetValue(iterations));
+                double ratio = theirs is { } t ? ours / t : double.NaN;
+                table.AddRow(workload.Name, workload.Images.ToString(), torch.get_num_threads().ToString(), ours.ToString("F4"),
+                    theirs?.ToString("F4") ?? "-", double.IsNaN(ratio) ? "-" : ratio.ToString("F3"), (ours / workload.Images).ToString("F4"));
+                rows.Add(new JsonObject
+                {
+                    ["workload"] = workload.Name, ["batch"] = workload.Images, ["threads"] = torch.get_num_threads(),
+                    ["ours_seconds"] = ours, ["torch_seconds"] = theirs, ["ratio"] = double.IsNaN(ratio) ? null : ratio,
+                });
+            }
+            AnsiConsole.Write(table);
+            if (result.GetValue(json) is { } path) File.WriteAllText(path, rows.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return 0;
         });
         return command;
     }
 
-    private static void Run<T>(string name, T workload, Action<T> once, JsonObject torchRequest, int rounds, int iterations, bool withTorch)
-        where T : IDisposable
+    private static (double ours, double? torch) Measure(IBenchWorkload workload, TorchReference? reference, int rounds, int iterations)
     {
-        using (workload)
-        using (TorchReference? reference = withTorch ? TorchReference.Start() : null)
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        JsonObject? request = workload.TorchRequest;
+        if (request != null)
         {
-            var ours = new List<double>();
-            var theirs = new List<double>();
-            once(workload); // warm-up
-            for (int round = 0; round < rounds; round++)
-            {
-                ours.AddRange(Timing.Measure(() => once(workload), iterations));
-                if (reference != null) theirs.AddRange(reference.Time(torchRequest));
-            }
-            double a = Timing.Median(ours), b = Timing.Median(theirs);
-            var table = new Table().AddColumns("task", "threads", "ours (s)", "torch (s)", "ours / torch");
-            table.AddRow(name, torch.get_num_threads().ToString(), a.ToString("F4"),
-                reference != null ? b.ToString("F4") : "-", reference != null ? (a / b).ToString("F3") : "-");
-            AnsiConsole.Write(table);
+            request["iters"] = iterations;
+            request["threads"] = torch.get_num_threads();
         }
+        workload.Run(); // warm-up
+        for (int round = 0; round < rounds; round++)
+        {
+            ours.AddRange(Timing.Measure(workload.Run, iterations));
+            if (reference != null && request != null) theirs.AddRange(reference.Time(request));
+        }
+        return (Timing.Median(ours), theirs.Count > 0 ? Timing.Median(theirs) : null);
     }
 }

@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Methods;
+using Microsoft.ML.Attribution.Onnx;
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Attribution.Cli.Bench;
+
+/// <summary>One attribution method on an imported model, against the same computation as the peers do it in torch.</summary>
+internal sealed class MethodWorkload : IBenchWorkload
+{
+    private readonly Network _network;
+    private readonly IAttributionMethod _method;
+    private readonly Tensor _input;
+    private readonly string _model;
+    private readonly int _size;
+    private readonly IReadOnlyDictionary<string, string> _options;
+
+    public MethodWorkload(string method, string model, int batch, int size, IReadOnlyDictionary<string, string> options)
+    {
+        _model = model;
+        _size = size;
+        _options = options;
+        _network = OnnxImporter.Load(ModelLocator.Find(model));
+        _method = MethodRegistry.Create(method, _network, options);
+        using var g = new Generator(1);
+        _input = randn([batch, 3, size, size], g);
+        Images = batch;
+    }
+
+    public string Name => $"{_method.Name} {_model}";
+
+    public int Images { get; }
+
+    /// <summary>Torch equivalents exist for the methods whose peer cost is plain autograd (Captum, pytorch-grad-cam).</summary>
+    public JsonObject? TorchRequest
+    {
+        get
+        {
+            if (ModelLocator.TorchvisionName(_model) is not { } name) return null;
+            string? task = _method.Name switch
+            {
+                "gradient" or "integrated-gradients" or "smoothgrad" => _method.Name,
+                "gradcam" => "gradcam",
+                _ => null,
+            };
+            if (task is null) return null;
+            var request = new JsonObject { ["task"] = task, ["model"] = name, ["batch"] = Images, ["size"] = _size };
+            if (_options.TryGetValue("steps", out string? steps)) request["steps"] = int.Parse(steps);
+            if (_options.TryGetValue("samples", out string? samples)) request["samples"] = int.Parse(samples);
+            return request;
+        }
+    }
+
+    public void Run()
+    {
+        using AttributionMap map = _method.Attribute(_input);
+    }
+
+    public void Dispose()
+    {
+        _method.Dispose();
+        _network.Dispose();
+        _input.Dispose();
+    }
+}

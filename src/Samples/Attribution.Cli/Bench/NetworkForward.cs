@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Onnx;
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Attribution.Cli.Bench;
+
+/// <summary>An imported ONNX model's forward pass (no recording), against the torchvision model in torch.</summary>
+internal sealed class NetworkForward : IBenchWorkload
+{
+    private readonly Network _network;
+    private readonly Tensor _input;
+    private readonly string _model;
+    private readonly int _size;
+
+    public NetworkForward(string model, int batch, int size)
+    {
+        _model = model;
+        _size = size;
+        _network = OnnxImporter.Load(ModelLocator.Find(model));
+        using var g = new Generator(1);
+        _input = randn([batch, 3, size, size], g);
+        Images = batch;
+    }
+
+    public string Name => $"forward {_model}";
+
+    public int Images { get; }
+
+    public JsonObject? TorchRequest => ModelLocator.TorchvisionName(_model) is { } name
+        ? new JsonObject { ["task"] = "forward", ["model"] = name, ["batch"] = Images, ["size"] = _size }
+        : null;
+
+    public void Run()
+    {
+        using var noGrad = no_grad();
+        using Tensor output = _network.Forward(_input);
+    }
+
+    public void Dispose()
+    {
+        _network.Dispose();
+        _input.Dispose();
+    }
+}
