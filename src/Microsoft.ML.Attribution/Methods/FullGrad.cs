@@ -45,7 +45,7 @@ public sealed class FullGrad : AttributionMethod
         {
             if (!result.Captured.TryGetValue(layer.Output, out Tensor? gradient))
             {
-                totals.Add(zeros([rows], input.dtype)); // f_t does not depend on this layer
+                totals.Add(zeros([rows], input.dtype, input.device)); // f_t does not depend on this layer
                 continue;
             }
             Tensor term = BiasTerm(layer, gradient);

@@ -41,9 +41,9 @@ public sealed class ScoreCam : CamMethod
             long[] rowOf = Enumerable.Range(0, (int)count).Select(i => (start + i) / channels).ToArray();
             Tensor upsampled = MapResize.ToSizeOf(masksSource.narrow(0, start, count), input, MapInterpolation.BilinearAlignCorners);
             Tensor masks = MapNormalization.MinMax(upsampled, firstReducedDim: 1, epsilon: Options.MaskEpsilon);
-            Tensor masked = input.index_select(0, tensor(rowOf)) * masks;
+            Tensor masked = input.index_select(0, tensor(rowOf, device: input.device)) * masks;
             Tensor logits = Network.ForwardLogits(masked);
-            Tensor picked = logits.gather(1, tensor(rowOf.Select(r => targets[r]).ToArray()).reshape(-1, 1));
+            Tensor picked = logits.gather(1, tensor(rowOf.Select(r => targets[r]).ToArray(), device: input.device).reshape(-1, 1));
             channelScores.Add(picked.flatten().MoveToOuterDisposeScope());
             Progress?.Report((double)(start + count) / total);
         }
