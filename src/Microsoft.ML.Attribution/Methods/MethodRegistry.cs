@@ -30,6 +30,12 @@ public static class MethodRegistry
                 return new SmoothGrad(inner, options, ownsInner: true);
             });
         }
+        Register("gradcam", "Grad-CAM (Selvaraju et al. 2017); option gradients=signed|positive|negative|absolute",
+            (n, o) => new GradCam(n, OptionsBinder.Bind(new GradCamOptions(), o)));
+        Register("gradcam-plus-plus", "Grad-CAM++ (Chattopadhyay et al. 2018)", (n, o) => new GradCamPlusPlus(n, OptionsBinder.Bind(new GradCamPlusPlusOptions(), o)));
+        Register("scorecam", "Score-CAM (Wang et al. 2020), batched over channels", (n, o) => new ScoreCam(n, OptionsBinder.Bind(new ScoreCamOptions(), o)));
+        Register("guided-gradcam", "Guided BP × Grad-CAM", (n, o) => new GuidedGradCam(n, OptionsBinder.Bind(new GuidedGradCamOptions(), o)));
+        Register("fullgrad", "FullGrad (Srinivas & Fleuret 2019)", (n, o) => new FullGrad(n, OptionsBinder.Bind(new FullGradOptions(), o)));
         Register("lrp", "LRP with any composite (option composite=NAME)", (n, o) => new Lrp(n, OptionsBinder.Bind(new LrpOptions(), o)));
         foreach (string composite in NamedComposites.Names.Where(c => c is not ("guided-backprop" or "deconvnet" or "gradient" or "excitation-backprop")))
             Register($"lrp-{composite}", $"LRP with the {composite} composite",
