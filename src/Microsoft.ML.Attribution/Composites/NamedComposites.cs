@@ -59,17 +59,17 @@ public static class NamedComposites
     public static Composite Gradient() => new("gradient", []);
 
     /// <summary>
-    /// Excitation backprop (marginal winning probability): bias-free z⁺ on affine layers with non-negative inputs,
-    /// probabilities pass activations, average pools redistribute proportionally, max pools to the winner;
-    /// batch norm is treated as the identity, as in the reference implementation.
+    /// Excitation backprop (marginal winning probability, methods.md §5.9 / TorchRay): convolutions and dense layers use
+    /// W⁺ without bias on their input as it is, average pools redistribute in proportion to their inputs (both with
+    /// TorchRay's additive 1e-20), residual sums split in proportion to the branches; ReLU and max pool keep their
+    /// ordinary backward and batch norm is the identity.
     /// </summary>
     public static Composite ExcitationBackprop() =>
         new("excitation-backprop",
         [
-            (Composite.IsActivation, PassRule.Instance),
             (Composite.Is<BatchNorm>(), PassRule.Instance),
-            (Composite.IsNormLayer, new NormRule(1e-20)),
-            (l => l is Conv2d or Linear, new ZPlusRule(stabilizer: 1e-20, includeBias: false)),
+            (l => l is Conv2d or Linear or AvgPool2d or AdaptiveAvgPool2d, ExcitationRule.Instance),
+            (Composite.Is<Arithmetic>(), new NormRule(ExcitationRule.Stabilizer)),
         ]);
 
     /// <summary>By name (see <see cref="Names"/>); low/high are needed for epsilon-gamma-box.</summary>
