@@ -14,7 +14,7 @@ public static class NamedComposites
 
     public static IReadOnlyList<string> Names { get; } =
         ["epsilon", "epsilon-plus", "epsilon-plus-flat", "epsilon-alpha2-beta1", "epsilon-alpha2-beta1-flat", "epsilon-gamma-box",
-         "z-plus", "alpha1-beta0", "alpha2-beta1", "guided-backprop", "deconvnet", "excitation-backprop", "gradient"];
+         "z-plus", "alpha1-beta0", "alpha2-beta1", "guided-backprop", "deconvnet", "excitation-backprop", "rectgrad", "rectgrad-abs", "gradient"];
 
     private static List<(Func<Layer, bool>, IRule)> Base(double stabilizer) =>
     [
@@ -72,6 +72,19 @@ public static class NamedComposites
             (Composite.Is<Arithmetic>(), new NormRule(ExcitationRule.Stabilizer)),
         ]);
 
+    /// <summary>
+    /// RectGrad (methods.md §5.7): every ReLU passes only gradients whose importance a·g exceeds the per-sample
+    /// percentile (or a constant τ); with the padding trick, zero-padded convolutions drop the gradient on their
+    /// output border first. Everything else is the plain gradient.
+    /// </summary>
+    public static Composite RectGrad(double percentile = 98, double? threshold = null, bool absolute = false, bool paddingTrick = true)
+    {
+        var relu = new RectGradReluRule(percentile, threshold, absolute);
+        List<(Func<Layer, bool>, IRule)> map = [(Composite.Is<Relu>(), relu)];
+        if (paddingTrick) map.Add((RectGradPaddingRule.IsPadded, RectGradPaddingRule.Instance));
+        return new(absolute ? "rectgrad-abs" : "rectgrad", map);
+    }
+
     /// <summary>By name (see <see cref="Names"/>); low/high are needed for epsilon-gamma-box.</summary>
     public static Composite Create(string name, double epsilon = DefaultEpsilon, double[]? low = null, double[]? high = null, double gamma = 0.25) => name switch
     {
@@ -87,6 +100,8 @@ public static class NamedComposites
         "guided-backprop" => GuidedBackprop(),
         "deconvnet" => DeconvNet(),
         "excitation-backprop" => ExcitationBackprop(),
+        "rectgrad" => RectGrad(),
+        "rectgrad-abs" => RectGrad(absolute: true),
         "gradient" => Gradient(),
         _ => throw new ArgumentException($"Unknown composite '{name}'. Known: {string.Join(", ", Names)}.", nameof(name)),
     };
