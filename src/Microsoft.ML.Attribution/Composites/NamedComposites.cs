@@ -14,7 +14,7 @@ public static class NamedComposites
 
     public static IReadOnlyList<string> Names { get; } =
         ["epsilon", "epsilon-plus", "epsilon-plus-flat", "epsilon-alpha2-beta1", "epsilon-alpha2-beta1-flat", "epsilon-gamma-box",
-         "z-plus", "alpha1-beta0", "alpha2-beta1", "guided-backprop", "deconvnet", "excitation-backprop", "gradient"];
+         "z-plus", "alpha1-beta0", "alpha2-beta1", "guided-backprop", "deconvnet", "excitation-backprop", "rectgrad", "rectgrad-abs", "gradient"];
 
     private static List<(Func<Layer, bool>, IRule)> Base(double stabilizer) =>
     [
@@ -62,18 +62,31 @@ public static class NamedComposites
     public static Composite Gradient() => new("gradient", []);
 
     /// <summary>
-    /// Excitation backprop (marginal winning probability): bias-free z⁺ on affine layers with non-negative inputs,
-    /// probabilities pass activations, average pools redistribute proportionally, max pools to the winner;
-    /// batch norm is treated as the identity, as in the reference implementation.
+    /// Excitation backprop (marginal winning probability, methods.md §5.9 / TorchRay): convolutions and dense layers use
+    /// W⁺ without bias on their input as it is, average pools redistribute in proportion to their inputs (both with
+    /// TorchRay's additive 1e-20), residual sums split in proportion to the branches; ReLU and max pool keep their
+    /// ordinary backward and batch norm is the identity.
     /// </summary>
     public static Composite ExcitationBackprop() =>
         new("excitation-backprop",
         [
-            (Composite.IsActivation, PassRule.Instance),
             (Composite.Is<BatchNorm>(), PassRule.Instance),
-            (Composite.IsNormLayer, new NormRule(1e-20)),
-            (l => l is Conv2d or Linear, new ZPlusRule(stabilizer: 1e-20, includeBias: false)),
+            (l => l is Conv2d or Linear or AvgPool2d or AdaptiveAvgPool2d, ExcitationRule.Instance),
+            (Composite.Is<Arithmetic>(), new NormRule(ExcitationRule.Stabilizer)),
         ]);
+
+    /// <summary>
+    /// RectGrad (methods.md §5.7): every ReLU passes only gradients whose importance a·g exceeds the per-sample
+    /// percentile (or a constant τ); with the padding trick, zero-padded convolutions drop the gradient on their
+    /// output border first. Everything else is the plain gradient.
+    /// </summary>
+    public static Composite RectGrad(double percentile = 98, double? threshold = null, bool absolute = false, bool paddingTrick = true)
+    {
+        var relu = new RectGradReluRule(percentile, threshold, absolute);
+        List<(Func<Layer, bool>, IRule)> map = [(Composite.Is<Relu>(), relu)];
+        if (paddingTrick) map.Add((RectGradPaddingRule.IsPadded, RectGradPaddingRule.Instance));
+        return new(absolute ? "rectgrad-abs" : "rectgrad", map);
+    }
 
     /// <summary>By name (see <see cref="Names"/>); low/high are needed for epsilon-gamma-box.</summary>
     public static Composite Create(string name, double epsilon = DefaultEpsilon, double[]? low = null, double[]? high = null, double gamma = 0.25) => name switch
@@ -89,6 +102,8 @@ public static class NamedComposites
         "guided-backprop" => GuidedBackprop(),
         "deconvnet" => DeconvNet(),
         "excitation-backprop" => ExcitationBackprop(),
+        "rectgrad" => RectGrad(),
+        "rectgrad-abs" => RectGrad(absolute: true),
         "gradient" => Gradient(),
         _ => throw new ArgumentException($"Unknown composite '{name}'. Known: {string.Join(", ", Names)}.", nameof(name)),
     };

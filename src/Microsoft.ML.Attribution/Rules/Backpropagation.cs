@@ -14,9 +14,11 @@ public static class Backpropagation
     /// Propagates <paramref name="seed"/> (shaped like the logits) to the input. Values named in
     /// <paramref name="capture"/> have their incoming relevance kept and returned (dispose them).
     /// Stops early at <paramref name="stopAt"/> (a value name) when given; the input relevance is then null.
+    /// <paramref name="adjust"/> sees each value's complete relevance before it is captured or propagated further and may
+    /// return a replacement (which the walk then owns), or null to keep it — contrastive methods subtract a second pass there.
     /// </summary>
     public static BackwardResult Run(Tape tape, Tensor seed, Func<Layer, IRule> ruleFor, IReadOnlyCollection<string>? capture = null,
-        string? stopAt = null, CancellationToken cancellation = default)
+        string? stopAt = null, CancellationToken cancellation = default, Func<string, Tensor, Tensor?>? adjust = null)
     {
         Network network = tape.Network;
         Tensor logits = tape.Logits;
@@ -33,6 +35,7 @@ public static class Backpropagation
                 cancellation.ThrowIfCancellationRequested();
                 Layer layer = network.Layers[i];
                 if (!pending.Remove(layer.Output, out Tensor? relevance)) continue;
+                relevance = Adjusted(adjust, layer.Output, relevance);
                 if (capture?.Contains(layer.Output) == true) captured[layer.Output] = relevance.alias().DetachFromDisposeScope();
                 if (layer.Output == stopAt)
                 {
@@ -57,6 +60,7 @@ public static class Backpropagation
                 }
             }
             string input = network.InputNames[0];
+            if (pending.Remove(input, out Tensor? beforeAdjust)) pending[input] = Adjusted(adjust, input, beforeAdjust);
             if (capture?.Contains(input) == true && pending.TryGetValue(input, out Tensor? atInput))
                 captured[input] = atInput.alias().DetachFromDisposeScope();
             Tensor? result = pending.Remove(input, out Tensor? r) ? r : null;
@@ -80,6 +84,13 @@ public static class Backpropagation
         Tensor index = tensor(targets).reshape(-1, 1);
         Tensor source = values?.reshape(-1, 1).to(logits.dtype) ?? ones([targets.Length, 1], logits.dtype);
         return zeros_like(logits).scatter(1, index, source).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Adjusted(Func<string, Tensor, Tensor?>? adjust, string name, Tensor relevance)
+    {
+        if (adjust?.Invoke(name, relevance) is not { } replaced) return relevance;
+        relevance.Dispose();
+        return replaced;
     }
 
     private static void Accumulate(Dictionary<string, Tensor> pending, string name, Tensor relevance)

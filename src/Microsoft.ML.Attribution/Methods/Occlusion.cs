@@ -1,0 +1,132 @@
+using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Methods;
+
+/// <summary>
+/// Occlusion (Zeiler &amp; Fergus 2014) placed and averaged as Captum's Occlusion: a window slides from the top-left
+/// corner in strides until each dimension is covered (the last window may be cut off by the border); each pixel gets
+/// the mean drop of the target score over the windows covering it. All occluded copies run in sub-batches under the
+/// memory budget. The map is [N, 1, H, W] (windows span every channel).
+/// </summary>
+public sealed class Occlusion : AttributionMethod
+{
+    public Occlusion(Network network, OcclusionOptions? options = null) : base(network)
+    {
+        Options = options ?? new OcclusionOptions();
+        RequirePositive(Options.WindowHeight, nameof(OcclusionOptions.WindowHeight));
+        RequirePositive(Options.WindowWidth, nameof(OcclusionOptions.WindowWidth));
+        RequirePositive(Options.StrideHeight, nameof(OcclusionOptions.StrideHeight));
+        RequirePositive(Options.StrideWidth, nameof(OcclusionOptions.StrideWidth));
+        if (!double.IsFinite(Options.Baseline) || Options.ChannelBaseline?.Any(v => !double.IsFinite(v)) == true)
+            throw new ArgumentException("The occlusion baseline must be finite.", nameof(options));
+        long channels = network.Inputs[0].Shape.FirstOrDefault(-1);
+        if (Options.ChannelBaseline is { } perChannel && channels > 0 && perChannel.Length != channels)
+            throw new ArgumentException($"ChannelBaseline has {perChannel.Length} values but the input has {channels} channels.", nameof(options));
+    }
+
+    public OcclusionOptions Options { get; }
+
+    public override string Name => "occlusion";
+
+    protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)
+    {
+        if (input.Dimensions != 4) throw new ArgumentException($"Occlusion needs images [N,C,H,W], got {input}.", nameof(input));
+        long rows = input.shape[0], channels = input.shape[1], height = input.shape[2], width = input.shape[3];
+        long[] tops = Starts(height, Options.WindowHeight, Options.StrideHeight, "height");
+        long[] lefts = Starts(width, Options.WindowWidth, Options.StrideWidth, "width");
+        long windows = tops.Length * lefts.Length;
+        double[] fill = Options.ChannelBaseline ?? Enumerable.Repeat(Options.Baseline, (int)channels).ToArray();
+        if (fill.Length != channels)
+            throw new ArgumentException($"ChannelBaseline has {fill.Length} values but the input has {channels} channels.", nameof(input));
+        using Tensor baseline = tensor(fill, [1, channels, 1, 1], input.dtype);
+
+        using Tensor logits = Network.ForwardLogits(input);
+        var (targets, scores) = ResolveTargets(logits, target);
+        using Tensor targetIndex = tensor(targets);
+        double[] reference;
+        using (Tensor unoccluded = PerturbationScores.FromLogits(logits, targetIndex, Options.Score))
+        using (Tensor wide = unoccluded.to(ScalarType.Float64))
+            reference = wide.data<double>();
+
+        // One occluded copy per (row, window) pair, evaluated in sub-batches; drop = score(x) − score(occluded).
+        long total = rows * windows, batch = SubBatchRows(Options.MemoryBudgetMb, input.dtype);
+        var drops = new double[total];
+        using Tensor rowRange = arange(height, ScalarType.Int64).reshape(1, height);
+        using Tensor colRange = arange(width, ScalarType.Int64).reshape(1, width);
+        for (long start = 0; start < total; start += batch)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            using DisposeScope scope = NewDisposeScope();
+            long count = Math.Min(batch, total - start);
+            long[] row = new long[count], top = new long[count], left = new long[count];
+            for (long k = 0; k < count; k++)
+            {
+                long pair = start + k, window = pair % windows;
+                row[k] = pair / windows;
+                top[k] = tops[window / lefts.Length];
+                left[k] = lefts[window % lefts.Length];
+            }
+            Tensor mask = WindowMasks(rowRange, colRange, top, left, input.dtype);
+            Tensor rowIndex = tensor(row);
+            Tensor images = input.index_select(0, rowIndex);
+            Tensor occluded = images * (1.0 - mask) + baseline * mask;
+            Tensor occludedScores = PerturbationScores.Of(Network, occluded, targetIndex.index_select(0, rowIndex), Options.Score);
+            double[] values = occludedScores.to(ScalarType.Float64).data<double>();
+            for (long k = 0; k < count; k++) drops[start + k] = reference[row[k]] - values[k];
+            Progress?.Report((double)(start + count) / total);
+        }
+
+        double[] map = Average(drops, rows, tops, lefts, height, width);
+        using Tensor wideMap = tensor(map, [rows, 1, height, width]);
+        return new AttributionMap(Name, wideMap.to(input.dtype), targets, scores);
+    }
+
+    /// <summary>Window tops along one dimension: 0, stride, … until the last window reaches the border (Captum's count).</summary>
+    private long[] Starts(long size, int window, int stride, string dimension)
+    {
+        if (window > size)
+            throw new ArgumentException($"The occlusion window ({window}) is larger than the image {dimension} ({size}).", nameof(Options));
+        if (window < size && stride > window)
+            throw new ArgumentException($"The occlusion stride ({stride}) exceeds the window ({window}) in {dimension}, which would leave pixels never occluded.", nameof(Options));
+        long count = (size - window + stride - 1) / stride + 1;
+        return Enumerable.Range(0, (int)count).Select(i => i * (long)stride).ToArray();
+    }
+
+    private Tensor WindowMasks(Tensor rowRange, Tensor colRange, long[] top, long[] left, ScalarType dtype)
+    {
+        long count = top.Length;
+        Tensor topT = tensor(top).reshape(count, 1), leftT = tensor(left).reshape(count, 1);
+        Tensor inRows = rowRange.ge(topT).logical_and(rowRange.lt(topT + Options.WindowHeight));
+        Tensor inCols = colRange.ge(leftT).logical_and(colRange.lt(leftT + Options.WindowWidth));
+        return inRows.unsqueeze(2).logical_and(inCols.unsqueeze(1)).unsqueeze(1).to(dtype);
+    }
+
+    /// <summary>Per pixel, the mean drop over the windows covering it (windows are clipped to the image).</summary>
+    private double[] Average(double[] drops, long rows, long[] tops, long[] lefts, long height, long width)
+    {
+        var sum = new double[rows * height * width];
+        var covered = new int[height * width];
+        long windows = tops.Length * lefts.Length;
+        for (long w = 0; w < windows; w++)
+        {
+            long y0 = tops[w / lefts.Length], x0 = lefts[w % lefts.Length];
+            long y1 = Math.Min(y0 + Options.WindowHeight, height), x1 = Math.Min(x0 + Options.WindowWidth, width);
+            for (long y = y0; y < y1; y++)
+                for (long x = x0; x < x1; x++)
+                {
+                    covered[y * width + x]++;
+                    for (long n = 0; n < rows; n++) sum[(n * height + y) * width + x] += drops[n * windows + w];
+                }
+        }
+        for (long n = 0; n < rows; n++)
+            for (long p = 0; p < height * width; p++) sum[n * height * width + p] /= covered[p];
+        return sum;
+    }
+
+    private static void RequirePositive(int value, string name)
+    {
+        if (value < 1) throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1.");
+    }
+}
