@@ -36,6 +36,15 @@ public static class MethodRegistry
         Register("scorecam", "Score-CAM (Wang et al. 2020), batched over channels", (n, o) => new ScoreCam(n, OptionsBinder.Bind(new ScoreCamOptions(), o)));
         Register("guided-gradcam", "Guided BP × Grad-CAM", (n, o) => new GuidedGradCam(n, OptionsBinder.Bind(new GuidedGradCamOptions(), o)));
         Register("fullgrad", "FullGrad (Srinivas & Fleuret 2019)", (n, o) => new FullGrad(n, OptionsBinder.Bind(new FullGradOptions(), o)));
+        Register("occlusion", "Occlusion (Zeiler & Fergus 2014): score drop under a sliding window", (n, o) => new Occlusion(n, OptionsBinder.Bind(new OcclusionOptions(), o)));
+        Register("rise", "RISE (Petsiuk et al. 2018): random masks", (n, o) => new Rise(n, OptionsBinder.Bind(new RiseOptions(), o)));
+        Register("rectgrad", "RectGrad (Kim et al. 2019): percentile-thresholded ReLU gradients", (n, o) => new RectGrad(n, OptionsBinder.Bind(new RectGradOptions(), o)));
+        Register("rectgrad-abs", "RectGrad thresholding |a·g| (Khakzar et al. variant)",
+            (n, o) => new RectGrad(n, OptionsBinder.Bind(new RectGradOptions { AbsoluteImportance = true }, o)));
+        Register("excitation-backprop", "Excitation backprop / MWP (Zhang et al. 2016)",
+            (n, o) => new ExcitationBackprop(n, OptionsBinder.Bind(new ExcitationBackpropOptions(), o)));
+        Register("contrastive-excitation-backprop", "Contrastive MWP (Zhang et al. 2016)",
+            (n, o) => new ContrastiveExcitationBackprop(n, OptionsBinder.Bind(new ContrastiveExcitationBackpropOptions(), o)));
         Register("lrp", "LRP with any composite (option composite=NAME)", (n, o) => new Lrp(n, OptionsBinder.Bind(new LrpOptions(), o)));
         foreach (string composite in NamedComposites.Names.Where(c => c is not ("guided-backprop" or "deconvnet" or "gradient" or "excitation-backprop")))
             Register($"lrp-{composite}", $"LRP with the {composite} composite",

@@ -23,7 +23,7 @@ public sealed class ExcitationBackpropTests : TorchTest
         using (signed)
         using (Network network = MergeBatchNorm.Apply(withBatchNorm)) // a network without BN: EBP's BN-as-identity is out of play
         {
-            Assert.IsFalse(network.Layers.Any(l => l is Graph.Layers.BatchNorm), "the fixture must be BN-free after merging");
+            Assert.IsFalse(network.Layers.Any(l => l is Microsoft.ML.Attribution.Graph.Layers.BatchNorm), "the fixture must be BN-free after merging");
             Tensor input = signed.abs();
             using var ebp = new ExcitationBackprop(network);
             using var zPlus = new Lrp(network, new LrpOptions { Seed = SeedKind.One, MergeBatchNorm = false },

@@ -15,11 +15,18 @@ public sealed class MethodRegistryTests : TorchTest
         var (network, input) = MethodFixtures.Float64("tiny_resnet_opset13");
         using (network)
         {
-            var fast = new Dictionary<string, string> { ["steps"] = "4", ["samples"] = "3" };
+            // Small work sizes so every method runs quickly; defaults are exercised by each method's own tests.
+            var fast = new Dictionary<string, Dictionary<string, string>>
+            {
+                ["integrated-gradients"] = new() { ["steps"] = "4" },
+                ["smoothgrad"] = new() { ["samples"] = "3" },
+                ["smoothgrad-squared"] = new() { ["samples"] = "3" },
+                ["vargrad"] = new() { ["samples"] = "3" },
+                ["rise"] = new() { ["mask-count"] = "40" },
+            };
             foreach (string name in MethodRegistry.Names)
             {
-                var options = fast.Where(kv => name.Contains("integrated") ? kv.Key == "steps" : name.Contains("grad") && (name.Contains("smooth") || name.Contains("var")) ? kv.Key == "samples" : false)
-                    .ToDictionary(kv => kv.Key, kv => kv.Value);
+                var options = fast.GetValueOrDefault(name) ?? new Dictionary<string, string>();
                 using IAttributionMethod method = MethodRegistry.Create(name, network, options);
                 using AttributionMap map = method.Attribute(input, Target.PerRow([1, 2, 3]));
                 CollectionAssert.AreEqual(new long[] { 1, 2, 3 }, map.Targets, name);
