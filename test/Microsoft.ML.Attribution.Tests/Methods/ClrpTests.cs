@@ -130,6 +130,18 @@ public sealed class ClrpTests : TorchTest
     }
 
     [TestMethod]
+    public void Runs_in_float32_on_the_trained_shapes_model()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var peer = new PeerReference();
+        using var clrp = new Clrp(peer.Network, new ClrpOptions { Low = [0], High = [1] }); // its inputs are pixels in [0, 1]
+        using AttributionMap map = clrp.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
+        Assert.AreEqual(ScalarType.Float32, map.Map.dtype);
+        Assert.IsTrue(map.Map.isfinite().all().item<bool>(), "finite map");
+        Assert.IsGreaterThan(0.0, map.Map.sum().item<float>(), "some positive contrast");
+    }
+
+    [TestMethod]
     public void Bad_input_gives_clear_errors()
     {
         var (network, input) = MethodFixtures.Float64("tiny_vgg_opset13");

@@ -145,6 +145,43 @@ public sealed class DmbpTests : TorchTest
     }
 
     [TestMethod]
+    public void Layers_without_an_explicit_backward_keep_the_mask_gradients()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(12);
+        // A max pool with asymmetric padding records no indices, so its backward is autograd's, below the masked layer:
+        // the rule must rebuild that step with a graph or the mask gets no gradient.
+        var layers = new Layer[]
+        {
+            new Conv2d("conv1", "x", "c1", randn([4, 3, 3, 3], g, ScalarType.Float64).DetachFromDisposeScope(), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Relu("relu1", "c1", "r1"),
+            new MaxPool2d("pool", "r1", "p", [2, 2], [2, 2], [0, 0, 1, 1], [1, 1], false),
+            new Conv2d("conv", "p", "c2", randn([5, 4, 3, 3], g, ScalarType.Float64).DetachFromDisposeScope(), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Relu("relu2", "c2", "r2"),
+            new Reshape("flatten", "r2", "f", [5 * 3 * 3], "Flatten"),
+            new Linear("fc", "f", "y", randn([3, 5 * 3 * 3], g, ScalarType.Float64).DetachFromDisposeScope(), null),
+        };
+        using var network = new Network(layers, [new GraphInput("x", [3, 6, 6], ScalarType.Float64)], ["y"]);
+        Tensor x = randn([2, 3, 6, 6], g, ScalarType.Float64);
+        using Tape tape = network.Record(x);
+        Tensor seed = Backpropagation.OneHot(tape.Logits, [0, 2]);
+        Tensor gradient;
+        using (enable_grad())
+        {
+            Tensor mask = full([2, 5], 0.5, ScalarType.Float64).requires_grad_();
+            Tensor total = (x * Dmbp.MaskedBackward(tape, seed, new Dictionary<string, Tensor> { ["conv"] = mask })).sum();
+            gradient = autograd.grad([total], [mask])[0]!;
+        }
+        for (long c = 0; c < 5; c++)
+        {
+            Tensor unit = zeros([2, 5], ScalarType.Float64);
+            unit.select(1, c).fill_(1);
+            Tensor perRow = (x * Dmbp.MaskedBackward(tape, seed, new Dictionary<string, Tensor> { ["conv"] = unit })).sum([1, 2, 3]);
+            AssertClose(perRow, gradient.select(1, c), 1e-10, $"∂ΣA/∂m[:, {c}] through the pool without indices");
+        }
+    }
+
+    [TestMethod]
     public void Optimization_lowers_the_loss_and_separates_the_signs()
     {
         using DisposeScope scope = NewDisposeScope();
@@ -243,6 +280,21 @@ public sealed class DmbpTests : TorchTest
             Assert.AreEqual(dmbp.MaskedLayers.Count, objective.Layers);
             Assert.AreEqual(0.0, map.Extras["loss"].abs().max().item<double>(), "the custom loss (zero) is what was recorded");
         }
+    }
+
+    [TestMethod]
+    public void Runs_in_float32_on_the_trained_shapes_model()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var peer = new PeerReference();
+        Tensor images = peer.Inputs.narrow(0, 0, 2);
+        using var dmbp = new Dmbp(peer.Network, new DmbpOptions { Iterations = 10 });
+        using AttributionMap map = dmbp.Attribute(images, Target.PerRow(peer.Targets.Take(2).ToArray()));
+        Assert.AreEqual(ScalarType.Float32, map.Map.dtype);
+        Assert.IsTrue(map.Map.isfinite().all().item<bool>() && map.Extras["signed"].isfinite().all().item<bool>(), "finite maps");
+        Tensor loss = map.Extras["loss"];
+        double[] first = loss.select(1, 0).data<float>().Select(v => (double)v).ToArray(), last = loss.select(1, 9).data<float>().Select(v => (double)v).ToArray();
+        for (int n = 0; n < 2; n++) Assert.IsLessThan(first[n], last[n], $"row {n}: the loss goes down in float32 too");
     }
 
     [TestMethod]

@@ -195,6 +195,21 @@ public sealed class RspTests : TorchTest
     }
 
     [TestMethod]
+    public void Runs_in_float32_on_the_trained_shapes_model()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var peer = new PeerReference();
+        using var rsp = new Rsp(peer.Network);
+        using AttributionMap map = rsp.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
+        Assert.AreEqual(ScalarType.Float32, map.Map.dtype);
+        Assert.IsTrue(map.Map.isfinite().all().item<bool>(), "finite map");
+        double[] start = map.Extras["start"].sum([1, 2, 3]).data<float>().Select(v => (double)v).ToArray();
+        double[] input = map.Map.sum([1, 2, 3]).data<float>().Select(v => (double)v).ToArray();
+        for (int n = 0; n < start.Length; n++)
+            Assert.AreEqual(start[n], input[n], 1e-3 * Math.Max(1, Math.Abs(start[n])), $"image {n}: conservation in float32");
+    }
+
+    [TestMethod]
     public void Networks_outside_the_rules_are_rejected()
     {
         var (network, input) = MethodFixtures.Float64("tiny_misc_opset13");

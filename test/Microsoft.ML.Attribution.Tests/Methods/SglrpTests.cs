@@ -55,6 +55,17 @@ public sealed class SglrpTests : TorchTest
     }
 
     [TestMethod]
+    public void Runs_in_float32_on_the_trained_shapes_model()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var peer = new PeerReference();
+        using var sglrp = new Sglrp(peer.Network, new SglrpOptions { Low = [0], High = [1] });
+        using AttributionMap map = sglrp.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
+        Assert.AreEqual(ScalarType.Float32, map.Map.dtype);
+        Assert.IsTrue(map.Map.isfinite().all().item<bool>(), "finite map");
+    }
+
+    [TestMethod]
     public void Non_relu_networks_are_rejected()
     {
         var (network, input) = MethodFixtures.Float64("tiny_misc_opset13");
