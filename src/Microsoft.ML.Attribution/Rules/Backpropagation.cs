@@ -20,16 +20,37 @@ public static class Backpropagation
     public static BackwardResult Run(Tape tape, Tensor seed, Func<Layer, IRule> ruleFor, IReadOnlyCollection<string>? capture = null,
         string? stopAt = null, CancellationToken cancellation = default, Func<string, Tensor, Tensor?>? adjust = null)
     {
-        Network network = tape.Network;
         Tensor logits = tape.Logits;
         if (!seed.shape.SequenceEqual(logits.shape))
             throw new ArgumentException($"The seed must have the logits' shape [{string.Join(",", logits.shape)}], got [{string.Join(",", seed.shape)}].", nameof(seed));
+        return Walk(tape, tape.Network.LogitsName, seed, ruleFor, capture, stopAt, cancellation);
+    }
 
-        var pending = new Dictionary<string, Tensor> { [network.LogitsName] = seed.alias() };
+    /// <summary>
+    /// Propagates <paramref name="relevance"/> injected at the intermediate value <paramref name="value"/> (shaped like
+    /// it) down to the input; layers after that value take no part. Methods that start inside the network use it
+    /// (RSP starts at the last convolutional block). Capture and stop work as in <see cref="Run"/>.
+    /// </summary>
+    public static BackwardResult RunFrom(Tape tape, string value, Tensor relevance, Func<Layer, IRule> ruleFor,
+        IReadOnlyCollection<string>? capture = null, string? stopAt = null, CancellationToken cancellation = default)
+    {
+        if (tape.Network.IsConstant(value))
+            throw new ArgumentException($"'{value}' is a constant of the network; relevance can only start at a computed value.", nameof(value));
+        Tensor at = tape.Value(value);
+        if (!relevance.shape.SequenceEqual(at.shape))
+            throw new ArgumentException($"The relevance must have the shape of '{value}' [{string.Join(",", at.shape)}], got [{string.Join(",", relevance.shape)}].", nameof(relevance));
+        return Walk(tape, value, relevance, ruleFor, capture, stopAt, cancellation);
+    }
+
+    private static BackwardResult Walk(Tape tape, string startValue, Tensor relevanceAtStart, Func<Layer, IRule> ruleFor,
+        IReadOnlyCollection<string>? capture, string? stopAt, CancellationToken cancellation)
+    {
+        Network network = tape.Network;
+        var pending = new Dictionary<string, Tensor> { [startValue] = relevanceAtStart.alias() };
         var captured = new Dictionary<string, Tensor>();
         try
         {
-            int start = network.LogitsName == network.InputNames.FirstOrDefault() ? -1 : network.IndexOf(network.ProducerOf(network.LogitsName)!.Name);
+            int start = network.ProducerOf(startValue) is { } producer ? network.IndexOf(producer.Name) : -1;
             for (int i = start; i >= 0; i--)
             {
                 cancellation.ThrowIfCancellationRequested();

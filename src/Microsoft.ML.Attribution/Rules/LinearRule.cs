@@ -25,6 +25,9 @@ public abstract class LinearRule : IRule
     /// <summary>The input relevance; runs inside a dispose scope, so temporaries need no disposal.</summary>
     protected abstract Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance);
 
+    /// <summary>Lets a rule that wraps another (e.g. one that negates the weights) call its <see cref="Relevance"/>.</summary>
+    internal Tensor RelevanceOf(ILinearLayer layer, Tensor input, Tensor relevance) => Relevance(layer, input, relevance);
+
     /// <summary>z = L(x; w) + b.</summary>
     protected static Tensor Forward(ILinearLayer layer, Tensor x, Tensor w, Tensor? b) => layer.ForwardWith(x, w, b);
 

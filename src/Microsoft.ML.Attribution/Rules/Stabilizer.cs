@@ -18,4 +18,16 @@ public static class Stabilizer
         using Tensor denominator = Stabilize(z, epsilon);
         return relevance / denominator;
     }
+
+    /// <summary>
+    /// a / b where b ≠ 0 and exactly 0 where b = 0 (RSP's convention, methods.md §0.4): no ε enters the quotient,
+    /// so rules that rely on it conserve relevance exactly. Broadcasts like a plain division.
+    /// </summary>
+    public static Tensor SafeDivide(Tensor numerator, Tensor denominator)
+    {
+        using var scope = NewDisposeScope();
+        Tensor nonzero = denominator.ne(0);
+        Tensor quotient = numerator / where(nonzero, denominator, 1.0);
+        return where(nonzero, quotient, 0.0).MoveToOuterDisposeScope();
+    }
 }

@@ -1,0 +1,80 @@
+using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Rules;
+
+/// <summary>
+/// DMBP's masked backward (methods.md §1.3): every layer passes its plain gradient, except that the gradient arriving
+/// at a masked layer's output is first scaled per channel by that layer's mask. ReLU gates and max-pool switches are
+/// the recorded ones, never recomputed. Every step is a differentiable libtorch op, so with grad mode on autograd can
+/// differentiate the input gradient with respect to the masks (which is how DMBP learns them).
+/// </summary>
+public sealed class ChannelMaskRule : IRule
+{
+    private readonly IReadOnlyDictionary<string, Tensor> _masks;
+
+    /// <param name="masks">Layer name → mask [N, C] (one value per row and output channel of that layer).</param>
+    public ChannelMaskRule(IReadOnlyDictionary<string, Tensor> masks)
+    {
+        ArgumentNullException.ThrowIfNull(masks);
+        foreach (var (name, mask) in masks)
+            if (mask.Dimensions != 2)
+                throw new ArgumentException($"The mask of layer '{name}' must be [N, C], got {mask}.", nameof(masks));
+        _masks = masks;
+    }
+
+    public string Name => "channel-mask";
+
+    public bool AppliesTo(Layer layer) => true;
+
+    public Tensor[] Backward(LayerTrace trace, Tensor relevance)
+    {
+        using var scope = NewDisposeScope();
+        Tensor gradient = relevance;
+        if (_masks.TryGetValue(trace.Layer.Name, out Tensor? mask))
+        {
+            if (relevance.Dimensions < 2 || mask.shape[0] != relevance.shape[0] || mask.shape[1] != relevance.shape[1])
+                throw new ArgumentException($"The mask of layer '{trace.Layer.Name}' is {mask} but the layer's output is {relevance}: it needs one value per row and channel.");
+            long[] perChannel = relevance.shape.Select((d, i) => i < 2 ? d : 1L).ToArray();
+            gradient = relevance * mask.reshape(perChannel);
+        }
+        Tensor[] result = DifferentiableBackward(trace, gradient);
+        foreach (Tensor t in result) t.MoveToOuterDisposeScope();
+        return result;
+    }
+
+    /// <summary>
+    /// The layer's own backward when it keeps the autograd graph back to <paramref name="gradOutput"/> (all the hot-path
+    /// kinds do: conv transpose, pool backwards, gates are libtorch ops); otherwise a vector-Jacobian product of a
+    /// recomputed forward with create_graph, so masks above such a layer still receive gradients.
+    /// </summary>
+    internal static Tensor[] DifferentiableBackward(LayerTrace trace, Tensor gradOutput)
+    {
+        Tensor[] result = trace.Layer.Backward(trace, gradOutput);
+        if (!gradOutput.requires_grad || result.Select((t, i) => trace.IsConstant(i) || t.requires_grad).All(connected => connected))
+            return result;
+        foreach (Tensor t in result) t.Dispose();
+        return VectorJacobianWithGraph(trace, gradOutput);
+    }
+
+    private static Tensor[] VectorJacobianWithGraph(LayerTrace trace, Tensor gradOutput)
+    {
+        using var grad = enable_grad();
+        Tensor[] leaves = trace.Inputs.Select(t => t.detach().requires_grad_(t.dtype is ScalarType.Float32 or ScalarType.Float64)).ToArray();
+        try
+        {
+            using Tensor output = trace.Layer.Forward(leaves, null);
+            Tensor[] differentiable = leaves.Where(l => l.requires_grad).ToArray();
+            Tensor?[] grads = autograd.grad([output], differentiable, [gradOutput], create_graph: true, allow_unused: true);
+            var result = new Tensor[leaves.Length];
+            for (int i = 0, j = 0; i < leaves.Length; i++)
+                result[i] = leaves[i].requires_grad ? grads[j++] ?? zeros_like(leaves[i]) : zeros_like(leaves[i]);
+            return result;
+        }
+        finally
+        {
+            foreach (Tensor leaf in leaves) leaf.Dispose();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Graph.Layers;
+using static Microsoft.ML.Attribution.Torch.torch;
+using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+
+namespace Microsoft.ML.Attribution.Rules;
+
+/// <summary>
+/// RSP's rule for inner convolutions (methods.md §2.4, the release's Conv2d.RSP_relprop). The positive and negative
+/// sections of the relevance, R⁺ = max(R, 0) and R⁻ = max(−R, 0), are propagated separately, each with a
+/// relevance-weighted kernel K = ∂⟨conv(X⁺; ·), R^±⟩/∂W (the weight gradient at X⁺ = max(X, 0)) in a z-rule:
+/// C^± = X⁺ ⊙ convᵀ(R^± ⊘ (conv(X⁺; K^±) ⊙ [R^± ≠ 0]), K^±). Kernels larger than 1×1 return C = 2(C⁺ − C⁻) shifted
+/// uniformly over its non-zero units so that Σ R_in = Σ R ("uniform shift"); 1×1 kernels (ResNet only) return C⁺ − C⁻.
+/// The layer's learned weights never enter — only its geometry — exactly as in the release.
+/// </summary>
+public sealed class RspConvRule(bool purge = false) : IRule
+{
+    /// <summary>
+    /// [RECONSTRUCTED] purging (off by default, as in the release, where the step is a no-op): per position, drop the
+    /// entries whose sign conflicts with the channel sum there, then rescale to keep Σ R (methods.md §2.4).
+    /// </summary>
+    public bool Purge { get; } = purge;
+
+    public string Name => Purge ? "rsp-conv-purged" : "rsp-conv";
+
+    public bool AppliesTo(Layer layer) => layer is Conv2d;
+
+    public Tensor[] Backward(LayerTrace trace, Tensor relevance)
+    {
+        var conv = (Conv2d)trace.Layer;
+        using var scope = NewDisposeScope();
+        Tensor x = trace.Input.clamp_min(0);
+        Tensor r = Purge ? PurgeConflicts(relevance) : relevance;
+        Tensor positive = r.clamp_min(0), negative = r.neg().clamp_min(0);
+        bool pointwise = conv.Weight.shape[2] == 1 && conv.Weight.shape[3] == 1;
+
+        // The kernels are per image (the weight gradient sums over the batch), so rows are handled one at a time.
+        var rows = new Tensor[x.shape[0]];
+        for (long n = 0; n < rows.Length; n++)
+        {
+            Tensor xn = x.narrow(0, n, 1);
+            Tensor c = Section(conv, xn, positive.narrow(0, n, 1)) - Section(conv, xn, negative.narrow(0, n, 1));
+            rows[n] = pointwise ? c : c * 2.0;
+        }
+        Tensor combined = cat(rows, 0);
+        if (pointwise) return [combined.MoveToOuterDisposeScope()];
+
+        // Uniform shift: remove the surplus ΣC − ΣR evenly from the non-zero units (ΣC = 2ΣR when nothing is lost).
+        long[] perRow = [1, 2, 3];
+        Tensor total = r.sum(perRow, keepdim: true);
+        Tensor nonzero = combined.ne(0).to(combined.dtype);
+        Tensor shift = Stabilizer.SafeDivide(total, nonzero.sum(perRow, keepdim: true));
+        return [(combined - shift * nonzero).MoveToOuterDisposeScope()];
+    }
+
+    /// <summary>
+    /// K = ∂⟨conv(x; W), r⟩/∂W for one image: the weight gradient of the convolution at <paramref name="x"/> with
+    /// upstream <paramref name="r"/>. It depends on the layer's geometry only, not on its weight values.
+    /// </summary>
+    internal static Tensor RelevanceKernel(Conv2d conv, Tensor x, Tensor r)
+    {
+        if (conv.HasSymmetricPadding)
+            return F.conv2d_backward(r, x, conv.Weight, conv.Stride, [conv.Padding[0], conv.Padding[1]], conv.Dilation, conv.Groups,
+                input_grad: false, weight_grad: true).weight!;
+        using Tensor padded = F.pad(x, [conv.Padding[1], conv.Padding[3], conv.Padding[0], conv.Padding[2]]);
+        return F.conv2d_backward(r, padded, conv.Weight, conv.Stride, null, conv.Dilation, conv.Groups, input_grad: false, weight_grad: true).weight!;
+    }
+
+    /// <summary>One section's z-rule with its own relevance-weighted kernel.</summary>
+    private static Tensor Section(Conv2d conv, Tensor x, Tensor r)
+    {
+        Tensor kernel = RelevanceKernel(conv, x, r);
+        Tensor g = conv.ForwardWith(x, kernel, null) * r.ne(0).to(r.dtype);
+        Tensor s = Stabilizer.SafeDivide(r, g);
+        return x * conv.TransposeWith(s, x, kernel);
+    }
+
+    /// <summary>[RECONSTRUCTED] purging: keep, at each position, only the entries agreeing in sign with the channel sum.</summary>
+    private static Tensor PurgeConflicts(Tensor relevance)
+    {
+        Tensor channelSum = relevance.sum(1, keepdim: true);
+        Tensor kept = where(channelSum.gt(0), relevance.clamp_min(0), relevance.clamp_max(0));
+        long[] perRow = [1, 2, 3];
+        Tensor ratio = Stabilizer.SafeDivide(relevance.sum(perRow, keepdim: true), kept.sum(perRow, keepdim: true));
+        return kept * ratio;
+    }
+}
