@@ -45,6 +45,12 @@ public static class MethodRegistry
             (n, o) => new ExcitationBackprop(n, OptionsBinder.Bind(new ExcitationBackpropOptions(), o)));
         Register("contrastive-excitation-backprop", "Contrastive MWP (Zhang et al. 2016)",
             (n, o) => new ContrastiveExcitationBackprop(n, OptionsBinder.Bind(new ContrastiveExcitationBackpropOptions(), o)));
+        Register("dmbp", "DMBP: disentangled masked backpropagation (objective [RECONSTRUCTED], pluggable)",
+            (n, o) => new Dmbp(n, OptionsBinder.Bind(new DmbpOptions(), o)));
+        Register("rsp", "RSP: relative sectional propagation (VGG release rules; ResNet path [RECONSTRUCTED])",
+            (n, o) => new Rsp(n, OptionsBinder.Bind(new RspOptions(), o)));
+        Register("clrp", "CLRP: contrastive LRP (option dual=1|2)", (n, o) => new Clrp(n, OptionsBinder.Bind(new ClrpOptions(), o)));
+        Register("sglrp", "SGLRP: softmax-gradient LRP", (n, o) => new Sglrp(n, OptionsBinder.Bind(new SglrpOptions(), o)));
         Register("lrp", "LRP with any composite (option composite=NAME)", (n, o) => new Lrp(n, OptionsBinder.Bind(new LrpOptions(), o)));
         foreach (string composite in NamedComposites.Names.Where(c => c is not ("guided-backprop" or "deconvnet" or "gradient" or "excitation-backprop")))
             Register($"lrp-{composite}", $"LRP with the {composite} composite",

@@ -23,7 +23,7 @@ public static class Backpropagation
         Tensor logits = tape.Logits;
         if (!seed.shape.SequenceEqual(logits.shape))
             throw new ArgumentException($"The seed must have the logits' shape [{string.Join(",", logits.shape)}], got [{string.Join(",", seed.shape)}].", nameof(seed));
-        return Walk(tape, tape.Network.LogitsName, seed, ruleFor, capture, stopAt, cancellation);
+        return Walk(tape, tape.Network.LogitsName, seed, ruleFor, capture, stopAt, cancellation, adjust);
     }
 
     /// <summary>
@@ -32,18 +32,19 @@ public static class Backpropagation
     /// (RSP starts at the last convolutional block). Capture and stop work as in <see cref="Run"/>.
     /// </summary>
     public static BackwardResult RunFrom(Tape tape, string value, Tensor relevance, Func<Layer, IRule> ruleFor,
-        IReadOnlyCollection<string>? capture = null, string? stopAt = null, CancellationToken cancellation = default)
+        IReadOnlyCollection<string>? capture = null, string? stopAt = null, CancellationToken cancellation = default,
+        Func<string, Tensor, Tensor?>? adjust = null)
     {
         if (tape.Network.IsConstant(value))
             throw new ArgumentException($"'{value}' is a constant of the network; relevance can only start at a computed value.", nameof(value));
         Tensor at = tape.Value(value);
         if (!relevance.shape.SequenceEqual(at.shape))
             throw new ArgumentException($"The relevance must have the shape of '{value}' [{string.Join(",", at.shape)}], got [{string.Join(",", relevance.shape)}].", nameof(relevance));
-        return Walk(tape, value, relevance, ruleFor, capture, stopAt, cancellation);
+        return Walk(tape, value, relevance, ruleFor, capture, stopAt, cancellation, adjust);
     }
 
     private static BackwardResult Walk(Tape tape, string startValue, Tensor relevanceAtStart, Func<Layer, IRule> ruleFor,
-        IReadOnlyCollection<string>? capture, string? stopAt, CancellationToken cancellation)
+        IReadOnlyCollection<string>? capture, string? stopAt, CancellationToken cancellation, Func<string, Tensor, Tensor?>? adjust)
     {
         Network network = tape.Network;
         var pending = new Dictionary<string, Tensor> { [startValue] = relevanceAtStart.alias() };

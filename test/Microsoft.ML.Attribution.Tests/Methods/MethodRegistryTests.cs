@@ -23,6 +23,7 @@ public sealed class MethodRegistryTests : TorchTest
                 ["smoothgrad-squared"] = new() { ["samples"] = "3" },
                 ["vargrad"] = new() { ["samples"] = "3" },
                 ["rise"] = new() { ["mask-count"] = "40" },
+                ["dmbp"] = new() { ["iterations"] = "3" },
             };
             foreach (string name in MethodRegistry.Names)
             {
