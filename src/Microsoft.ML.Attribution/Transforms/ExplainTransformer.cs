@@ -89,7 +89,7 @@ public sealed class ExplainTransformer : BatchedRowToRowTransformerBase, IDispos
     public Network Network { get; }
 
     /// <summary>Saves the options and a reference to the ONNX file (relative to the model file when beside it). Needs a model path.</summary>
-    public void Save(ModelSaveContext ctx)
+    public override void Save(ModelSaveContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         if (_options.ModelPath is null)

@@ -40,7 +40,7 @@ public sealed class HeatmapTransformer : RowToRowTransformerBase
 
     public string ErrorColumnName => _options.OutputColumnName + "Error";
 
-    public void Save(ModelSaveContext ctx)
+    public override void Save(ModelSaveContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ctx.SetKind(LoaderKind);

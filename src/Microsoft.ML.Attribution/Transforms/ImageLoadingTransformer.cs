@@ -36,7 +36,7 @@ public sealed class ImageLoadingTransformer : RowToRowTransformerBase
     /// <summary>Empty for rows whose image loaded, otherwise the reason it did not.</summary>
     public string ErrorColumnName => OutputColumnName + "Error";
 
-    public void Save(ModelSaveContext ctx)
+    public override void Save(ModelSaveContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ctx.SetKind(LoaderKind);

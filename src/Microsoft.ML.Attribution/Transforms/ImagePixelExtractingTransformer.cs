@@ -67,7 +67,7 @@ public sealed class ImagePixelExtractingTransformer : RowToRowTransformerBase
     /// <summary>For each output plane, the byte offset of its channel within an RGBA pixel (R 0, G 1, B 2, A 3).</summary>
     internal int[] Planes { get; }
 
-    public void Save(ModelSaveContext ctx)
+    public override void Save(ModelSaveContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ctx.SetKind(LoaderKind);

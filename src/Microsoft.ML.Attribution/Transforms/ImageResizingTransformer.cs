@@ -42,7 +42,7 @@ public sealed class ImageResizingTransformer : RowToRowTransformerBase
 
     public Anchor CropAnchor { get; }
 
-    public void Save(ModelSaveContext ctx)
+    public override void Save(ModelSaveContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ctx.SetKind(LoaderKind);

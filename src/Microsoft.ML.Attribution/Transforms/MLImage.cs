@@ -83,7 +83,10 @@ public sealed class MLImage : IDisposable
     public void Dispose() => _pixels = null;
 
     /// <summary>uint8 [H,W,3] RGB.</summary>
-    internal Tensor ToRgbTensor()
+    internal Tensor ToRgbTensor() => tensor(ToRgbArray(), [Height, Width, 3]);
+
+    /// <summary>The pixels without alpha: Width × Height × 3 bytes (R, G, B), row-major.</summary>
+    public byte[] ToRgbArray()
     {
         ReadOnlySpan<byte> rgba = Pixels;
         var rgb = new byte[Width * Height * 3];
@@ -93,7 +96,7 @@ public sealed class MLImage : IDisposable
             rgb[q + 1] = rgba[p + 1];
             rgb[q + 2] = rgba[p + 2];
         }
-        return tensor(rgb, [Height, Width, 3]);
+        return rgb;
     }
 
     /// <summary>uint8 [H,W,4] RGBA, for resizing all four channels at once.</summary>

@@ -48,7 +48,7 @@ public sealed class PointingGameTransformer : RowToRowTransformerBase
 
     public string ErrorColumnName => OutputColumnName + "Error";
 
-    public void Save(ModelSaveContext ctx)
+    public override void Save(ModelSaveContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ctx.SetKind(LoaderKind);
