@@ -115,8 +115,17 @@ public sealed class HeatmapTransformer : RowToRowTransformerBase
         ];
     }
 
-    /// <summary>Scales a map [H, W] into the colormap's range as <paramref name="scaling"/> says (NaN-free input assumed).</summary>
-    internal static float[] Scale(ReadOnlySpan<float> map, HeatmapScaling scaling, Colormap colormap)
+    /// <summary>
+    /// Scales a finite map [H, W] into <paramref name="colormap"/>'s range as <paramref name="scaling"/> says (null: the colormap's default,
+    /// as the transformer chooses it); a constant map becomes zeros.
+    /// </summary>
+    public static float[] ScaleForColormap(ReadOnlySpan<float> map, Colormap colormap, HeatmapScaling? scaling = null)
+    {
+        HeatmapScaling chosen = scaling ?? (colormap == Colormap.BlueWhiteRed ? HeatmapScaling.MaxAbs : HeatmapScaling.MinMax);
+        return Scale(map, chosen, colormap);
+    }
+
+    private static float[] Scale(ReadOnlySpan<float> map, HeatmapScaling scaling, Colormap colormap)
     {
         var result = new float[map.Length];
         float min = float.MaxValue, max = float.MinValue, maxAbs = 0;
@@ -149,8 +158,7 @@ public sealed class HeatmapTransformer : RowToRowTransformerBase
         map.CopyTo(values);
         if (values.Any(v => !float.IsFinite(v)))
             return ("", $"Missing map: column '{_options.MapColumnName}' holds NaN or infinite values (the row could not be explained).");
-        HeatmapScaling scaling = _options.Scaling ?? (_options.Colormap == Colormap.BlueWhiteRed ? HeatmapScaling.MaxAbs : HeatmapScaling.MinMax);
-        float[] scaled = Scale(values, scaling, _options.Colormap);
+        float[] scaled = ScaleForColormap(values, _options.Colormap, _options.Scaling);
         string path = Path.Combine(_options.OutputFolder, stem + _options.FileSuffix + "." + _options.Format);
         try
         {
