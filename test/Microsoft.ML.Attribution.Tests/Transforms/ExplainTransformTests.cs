@@ -58,6 +58,22 @@ public sealed class ExplainTransformTests : TorchTest
     }
 
     [TestMethod]
+    public void LrpMethodsKeepWorkingAfterTheFirstBatch()
+    {
+        // LRP prepares a BN-merged copy of the network inside its first call; that copy must survive the call's dispose scope.
+        IDataView data = StoredRows(out long[] targets, out _);
+        using ExplainTransformer explain = _context.Transforms.Explain(new ExplainOptions
+        {
+            OutputColumnName = "Map", InputColumnName = "Pixels", ModelPath = TransformFixtures.ModelPath, Method = "lrp-epsilon-plus-flat",
+            TargetColumnName = "Label", BatchSize = 3,
+        }).Fit(data);
+
+        List<float[]> maps = TransformFixtures.Vectors(explain.Transform(data), "Map");
+        Assert.IsTrue(TransformFixtures.Texts(explain.Transform(data), "MapError").All(e => e == ""));
+        Assert.IsLessThanOrEqualTo(1e-5, TransformFixtures.MaxAbsDiff(Reference("lrp-epsilon-plus-flat", targets, ChannelReduction.Sum), maps));
+    }
+
+    [TestMethod]
     public void TopPredictionIsExplainedWithoutATargetColumnAndKeepChannelsGivesTheRawMap()
     {
         IDataView data = StoredRows(out _, out float[,] logits);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Attribution.Cli.Bench;
+using Attribution.Cli.Shared;
 using Microsoft.ML.Attribution.Torch;
 using Spectre.Console;
 
@@ -9,26 +10,38 @@ namespace Attribution.Cli.Commands;
 /// <summary>
 /// `attribution bench TASK`: times our side and Debian's PyTorch alternately in one run and reports the ratio.
 /// Tasks: conv-stack (VGG16's conv/pool stack through the binding).
+/// `attribution bench --model F --method NAME...`: times attribution methods on a model instead (see <see cref="MethodBench"/>).
 /// </summary>
 internal static class BenchCommand
 {
     public static Command Create()
     {
         var command = new Command("bench", "Time a workload through Microsoft.ML.Attribution and through Debian's PyTorch, alternately.");
-        var task = new Argument<string>("task") { Description = "conv-stack" };
+        var task = new Argument<string>("task") { Description = "conv-stack (omit with --model)", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => "" };
+        var model = new Option<string?>("--model") { Description = "Time attribution methods on this ONNX model instead of an engine task." };
+        var method = new Option<string[]>("--method") { Description = "Methods to time with --model.", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["gradient"] };
+        var repeat = new Option<int>("--repeat") { Description = "Timed calls per method with --model.", DefaultValueFactory = _ => 5 };
+        var json = new Option<string?>("--json") { Description = "Write the timings as JSON here (with --model)." };
+        var settings = new Option<string[]>("--option") { Description = "method.key=value (with --model, repeatable).", Arity = ArgumentArity.ZeroOrMore, DefaultValueFactory = _ => [] };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 1 };
-        var size = new Option<int>("--size") { Description = "Input height and width.", DefaultValueFactory = _ => 224 };
+        var size = new Option<int?>("--size") { Description = "Input height and width (default 224; with --model, the model's size)." };
         var rounds = new Option<int>("--rounds") { Description = "Alternating rounds (ours, then torch).", DefaultValueFactory = _ => 5 };
         var iterations = new Option<int>("--iters") { Description = "Timed calls per side per round.", DefaultValueFactory = _ => 3 };
         var threads = new Option<int>("--threads") { Description = "Threads for both sides.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var noTorch = new Option<bool>("--no-torch") { Description = "Skip the PyTorch reference." };
         command.Arguments.Add(task);
-        foreach (Option option in new Option[] { batch, size, rounds, iterations, threads, noTorch }) command.Options.Add(option);
+        foreach (Option option in new Option[] { batch, size, rounds, iterations, threads, noTorch, model, method, repeat, json, settings }) command.Options.Add(option);
         command.SetAction(result =>
         {
             string name = result.GetValue(task)!;
-            int b = result.GetValue(batch), s = result.GetValue(size), r = result.GetValue(rounds), n = result.GetValue(iterations), t = result.GetValue(threads);
-            torch.set_num_threads(t);
+            torch.set_num_threads(result.GetValue(threads));
+            if (result.GetValue(model) is string modelPath)
+            {
+                string[] methods = result.GetValue(method)!;
+                return CommandRunner.Run(() => MethodBench.Run(modelPath, methods, Math.Max(1, result.GetValue(batch)), result.GetValue(size),
+                    Math.Max(1, result.GetValue(repeat)), result.GetValue(json), MethodSettings.Parse(result.GetValue(settings)!, methods)));
+            }
+            int b = result.GetValue(batch), s = result.GetValue(size) ?? 224, r = result.GetValue(rounds), n = result.GetValue(iterations), t = result.GetValue(threads);
             Func<IDisposable>? workload = name switch
             {
                 "conv-stack" => () => new VggConvStack(b, s),
@@ -36,7 +49,7 @@ internal static class BenchCommand
             };
             if (workload is null)
             {
-                Console.Error.WriteLine($"Unknown bench task '{name}'. Known: conv-stack.");
+                Console.Error.WriteLine($"Unknown bench task '{name}'. Known: conv-stack; or give --model to time attribution methods.");
                 return 2;
             }
             var request = new JsonObject { ["task"] = "vgg16-convs", ["batch"] = b, ["size"] = s, ["iters"] = n, ["threads"] = t };
