@@ -156,6 +156,23 @@ public sealed class CliCommandTests : TorchTest
         Assert.AreEqual("(none)", global::Attribution.Cli.Commands.MethodsCommand.DescribeOptions("gradient"));
     }
 
+    [TestMethod]
+    public void BenchTimesMethodsOnAModel()
+    {
+        CliTestData data = CliTestData.Create("bench", images: 1);
+        string json = data.Out("bench.json");
+
+        Assert.AreEqual(0, CliTestData.Run("bench", "--model", CliTestData.Model, "--method", "gradient", "lrp-epsilon", "--batch", "2", "--repeat", "2", "--json", json));
+
+        JsonArray results = JsonNode.Parse(File.ReadAllText(json))!["results"]!.AsArray();
+        CollectionAssert.AreEqual(new[] { "gradient", "lrp-epsilon" }, results.Select(r => (string?)r!["method"]).ToArray());
+        foreach (JsonNode? result in results)
+        {
+            Assert.AreEqual(64, (int)result!["size"]!, "the model's input size");
+            Assert.IsGreaterThan(0.0, (double)result["medianSeconds"]!);
+        }
+    }
+
     /// <summary>numpy itself reads the file (Debian's python3-numpy, installed by eng/install-prerequisites.sh).</summary>
     private static void AssertNumpyReads(string path, string expected)
     {

@@ -30,6 +30,33 @@ public sealed class HeatmapAndPersistenceTests : TorchTest
             .Select(s => new PathRow { Path = s.Path, Label = s.Class, Boxes = s.Box.Select(v => v * 64 / 96f).ToArray() }).ToArray());
 
     [TestMethod]
+    public void TheWholeChainPropagatesShapesAsTheFittedSchemaHasThem()
+    {
+        string folder = TransformFixtures.TempFolder("shapes");
+        IDataView data = ShapeRows(folder, 1);
+        var pipeline = FullPipeline(Path.Combine(folder, "out"));
+
+        SchemaShape shape = pipeline.GetOutputSchema(SchemaShape.Create(data.Schema));
+        using var model = pipeline.Fit(data);
+        SchemaShape fitted = SchemaShape.Create(model.Transform(data).Schema);
+
+        CollectionAssert.AreEqual(fitted.Select(c => c.Name).ToArray(), shape.Select(c => c.Name).ToArray());
+        foreach (SchemaShape.Column column in fitted)
+        {
+            Assert.IsTrue(shape.TryFindColumn(column.Name, out SchemaShape.Column expected));
+            Assert.AreEqual(column.Kind, expected.Kind, column.Name);
+            Assert.AreEqual(column.IsKey, expected.IsKey, column.Name);
+            // Shapes carry no sizes: an image column loaded from files has unknown size until it is resized.
+            if (column.ItemType is ImageDataViewType)
+                Assert.IsInstanceOfType<ImageDataViewType>(expected.ItemType, column.Name);
+            else
+                Assert.AreEqual(column.ItemType, expected.ItemType, column.Name);
+        }
+        CollectionAssert.IsSubsetOf(new[] { "Map", "MapTarget", "MapLogit", "MapError", "Pointing", "PointingMaxPoint", "PointingError", "Heatmap", "HeatmapError" },
+            shape.Select(c => c.Name).ToArray());
+    }
+
+    [TestMethod]
     public void HeatmapsAreWrittenOverTheOriginalImages()
     {
         string folder = TransformFixtures.TempFolder("heatmap");
