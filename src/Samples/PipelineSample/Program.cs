@@ -7,7 +7,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.ML.Attribution.Data;
 using Microsoft.ML.Attribution.Datasets;
+using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Methods;
+using Microsoft.ML.Attribution.Onnx;
 using Microsoft.ML.Attribution.Transforms;
 using PipelineSample;
 
@@ -19,8 +21,8 @@ if (!File.Exists(modelPath) || !Directory.Exists(vocFolder))
     Console.Error.WriteLine($"Model '{modelPath}' or dataset '{vocFolder}' not found. Usage: PipelineSample [MODEL.onnx VOC_FOLDER [SIZE] [MEAN STD]]");
     return 2;
 }
-// Preprocessing: from the arguments, else from the bundled shapes_models.json, else 224 px and pixels / 255.
-(int size, float[]? mean, float[]? std) = Preprocessing(args, assets);
+// Preprocessing: from the arguments, else the bundled shapes_models.json's mean/std and the model's own input size, else pixels / 255.
+(int size, float[]? mean, float[]? std) = Preprocessing(args, assets, modelPath);
 
 // 1. Data: one row per image, explained for its first class; boxes scaled to the model's input size (the images are stretched to it).
 IReadOnlyList<string> classes = File.Exists(Path.Combine(vocFolder, "classes.txt"))
@@ -81,16 +83,19 @@ static string? FindAssets()
     return null;
 }
 
-static (int Size, float[]? Mean, float[]? Std) Preprocessing(string[] args, string? assets)
+static (int Size, float[]? Mean, float[]? Std) Preprocessing(string[] args, string? assets, string modelPath)
 {
     float[] Floats(string text) => text.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
     if (args.Length > 2)
         return (int.Parse(args[2], CultureInfo.InvariantCulture), args.Length > 4 ? Floats(args[3]) : null, args.Length > 4 ? Floats(args[4]) : null);
+    long[] input;
+    using (Network network = OnnxImporter.Load(modelPath))
+        input = network.Inputs[0].Shape;   // [C, H, W]; a size the model leaves open is ≤ 0
+    int size = input[1] > 0 ? (int)input[1] : 224;
     string json = Path.Combine(assets ?? ".", "models", "shapes_models.json");
     if (!File.Exists(json))
-        return (224, null, null);
+        return (size, null, null);
     JsonNode root = JsonNode.Parse(File.ReadAllText(json))!;
-    int size = root["input_size"] is JsonValue v ? (int)v : 224;
     float[]? Read(string key) => root[key] is JsonArray a ? a.Select(x => (float)x!).ToArray() : null;
     return (size, Read("mean"), Read("std"));
 }
