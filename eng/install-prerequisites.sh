@@ -6,10 +6,12 @@
 #   python3-torch python3-torchvision    test oracle and fixture generation (tools/), never at run time
 #   libonnx-testdata                     ONNX's own operator conformance tests
 #   python3-scipy python3-skimage        reference values for the similarity metrics (tests)
+#   chromium                             headless browser that checks the CLI's HTML report (tests)
 set -euo pipefail
 
 packages=(libtorch-dev libopenblas0-pthread libopencv-dev cmake g++ make
-          python3-torch python3-torchvision python3-numpy python3-scipy python3-skimage libonnx-testdata)
+          python3-torch python3-torchvision python3-numpy python3-scipy python3-skimage libonnx-testdata
+          chromium)
 
 missing=()
 for p in "${packages[@]}"; do

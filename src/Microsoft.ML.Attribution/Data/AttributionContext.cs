@@ -1,8 +1,8 @@
 namespace Microsoft.ML.Attribution.Data;
 
 /// <summary>
-/// The entry point, like ML.NET's <c>MLContext</c>: <see cref="Data"/> loads and exports data, and <see cref="Transforms"/> is the catalog
-/// that features extend with extension methods. A seed makes every random choice made through the context reproducible.
+/// The entry point, like ML.NET's <c>MLContext</c>: <see cref="Data"/> loads and exports data, <see cref="Transforms"/> is the catalog
+/// that features extend with extension methods, and <see cref="Model"/> saves and loads fitted pipelines. A seed makes every random choice made through the context reproducible.
 /// </summary>
 public sealed class AttributionContext
 {
@@ -15,6 +15,7 @@ public sealed class AttributionContext
         _seeds = seed is int s ? new Random(s) : new Random();
         Data = new DataOperationsCatalog(this);
         Transforms = new TransformsCatalog(this);
+        Model = new ModelOperationsCatalog(this);
     }
 
     /// <summary>The seed given at construction; null means non-deterministic.</summary>
@@ -23,6 +24,8 @@ public sealed class AttributionContext
     public DataOperationsCatalog Data { get; }
 
     public TransformsCatalog Transforms { get; }
+
+    public ModelOperationsCatalog Model { get; }
 
     /// <summary>
     /// A new random generator for one component. With a seed, the n-th call always returns the same sequence, so components built in the

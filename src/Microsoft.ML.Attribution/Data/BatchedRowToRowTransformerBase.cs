@@ -49,6 +49,13 @@ public abstract class BatchedRowToRowTransformerBase : ITransformer
         return new AppendedColumnsDataView(input, Bind(input.Schema));
     }
 
+    /// <summary>
+    /// Writes the transformer into a model file (see <see cref="ICanSaveModel"/>). Subclasses that can be saved override this and carry a
+    /// <see cref="LoadableTransformerAttribute"/>; the default says the transformer cannot be saved.
+    /// </summary>
+    public virtual void Save(ModelSaveContext ctx) =>
+        throw new NotSupportedException($"{GetType().Name} cannot be saved: it does not override Save.");
+
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new AppendingRowToRowMapper(Bind(inputSchema));
 
     /// <summary>

@@ -5,8 +5,11 @@ namespace Microsoft.ML.Attribution.Data;
 /// when the copy's getter is called. Created by <see cref="ColumnCopyingEstimator.Fit"/>, which also records the input types so that
 /// applying the transformer to data of another type fails early.
 /// </summary>
+[LoadableTransformer(LoaderKind)]
 public sealed class ColumnCopyingTransformer : ITransformer
 {
+    private const string LoaderKind = "CopyColumns";
+
     private readonly (string OutputColumnName, string InputColumnName)[] _columns;
     private readonly DataViewType?[] _fittedTypes;
 
@@ -36,6 +39,24 @@ public sealed class ColumnCopyingTransformer : ITransformer
     }
 
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new AppendingRowToRowMapper(Bind(inputSchema));
+
+    /// <summary>Saves the column pairs (the fitted input types are not saved: a loaded copy accepts inputs of any type).</summary>
+    public void Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.SetKind(LoaderKind);
+        ctx.SetProperty("columns", _columns.Select(c => new[] { c.OutputColumnName, c.InputColumnName }).ToArray());
+    }
+
+    public static ITransformer Load(ModelLoadContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.CheckVersion(1);
+        string[][] pairs = ctx.GetProperty<string[][]>("columns");
+        if (pairs.Any(p => p.Length != 2))
+            throw new InvalidDataException("'CopyColumns': every entry of 'columns' must be [output, input].");
+        return new ColumnCopyingTransformer(pairs.Select(p => (p[0], p[1])).ToArray());
+    }
 
     private CopyMapper Bind(DataViewSchema inputSchema)
     {

@@ -108,6 +108,21 @@ public sealed class TransformerChain<TLastTransformer> : ITransformer, IEnumerab
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Saves every step with its scope, in order (kind "TransformerChain").</summary>
+    public void Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.SetKind(TransformerChainLoader.Kind);
+        var steps = new System.Text.Json.Nodes.JsonArray();
+        for (int i = 0; i < _transformers.Length; i++)
+        {
+            System.Text.Json.Nodes.JsonObject step = ctx.SaveNested(_transformers[i]);
+            step["scope"] = _scopes[i].ToString();
+            steps.Add(step);
+        }
+        ctx.Properties["steps"] = steps;
+    }
+
     public void Dispose()
     {
         foreach (ITransformer transformer in _transformers)

@@ -26,7 +26,8 @@ public static class MergeBatchNorm
         foreach (Layer layer in network.Layers)
         {
             if (removed.Contains(layer.Name)) continue;
-            Layer copy = layer.Clone();
+            // Detached like the constants below: the merged network outlives the caller's dispose scope (methods prepare it inside one).
+            Layer copy = layer.CloneWith(t => t.clone().DetachFromDisposeScope());
             if (merged.TryGetValue(layer.Name, out BatchNorm? bn))
             {
                 Fold(copy, bn);

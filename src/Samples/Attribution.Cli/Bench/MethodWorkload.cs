@@ -29,7 +29,9 @@ internal sealed class MethodWorkload : IBenchWorkload
         Images = batch;
     }
 
-    public string Name => $"{_method.Name} {_model}";
+    public string Name => $"{_method.Name} {Path.GetFileNameWithoutExtension(_model)}";
+
+    public string Method => _method.Name;
 
     public int Images { get; }
 

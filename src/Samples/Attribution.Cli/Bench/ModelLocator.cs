@@ -16,6 +16,15 @@ internal static class ModelLocator
             "`/usr/bin/python3 tools/export_onnx_models.py torchvision artifacts/onnx-cache` (the test suite does this too).");
     }
 
+    /// <summary>The model file's declared square input size, when it has a static one.</summary>
+    public static int? InputSize(string model)
+    {
+        if (!File.Exists(model)) return null;
+        using var network = Microsoft.ML.Attribution.Onnx.OnnxImporter.Load(model);
+        long[] shape = network.Inputs[0].Shape;
+        return shape.Length == 3 && shape[1] > 0 && shape[1] == shape[2] ? (int)shape[1] : null;
+    }
+
     /// <summary>The torchvision name behind a model argument (for the torch reference), or null for a custom file.</summary>
     public static string? TorchvisionName(string model) =>
         File.Exists(model) ? null : model;

@@ -16,11 +16,11 @@ internal static class BenchCommand
     public static Command Create()
     {
         var command = new Command("bench", "Time a workload through Microsoft.ML.Attribution and through Debian's PyTorch, alternately.");
-        var task = new Argument<string>("task") { Description = "conv-stack | forward | method" };
+        var task = new Argument<string>("task") { Description = "conv-stack | forward | method (default: method)", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => "method" };
         var model = new Option<string>("--model") { Description = "An .onnx path or a torchvision name (resnet50, vgg16, …).", DefaultValueFactory = _ => "resnet50" };
         var methods = new Option<string[]>("--method") { Description = "Method name(s) for the method task.", AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 1 };
-        var size = new Option<int>("--size") { Description = "Input height and width.", DefaultValueFactory = _ => 224 };
+        var size = new Option<int?>("--size") { Description = "Input height and width (default: the model's, or 224)." };
         var rounds = new Option<int>("--rounds") { Description = "Alternating rounds (ours, then torch).", DefaultValueFactory = _ => 3 };
         var iterations = new Option<int>("--iters") { Description = "Timed calls per side per round.", DefaultValueFactory = _ => 2 };
         var threads = new Option<int>("--threads") { Description = "Threads for both sides.", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -32,7 +32,8 @@ internal static class BenchCommand
         command.SetAction(result =>
         {
             string name = result.GetValue(task)!;
-            int b = result.GetValue(batch), s = result.GetValue(size);
+            int b = result.GetValue(batch);
+            int s = result.GetValue(size) ?? ModelLocator.InputSize(result.GetValue(model)!) ?? 224;
             torch.set_num_threads(result.GetValue(threads));
             var settings = (result.GetValue(options) ?? []).Select(o => o.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
             var workloads = new List<Func<IBenchWorkload>>();
@@ -60,12 +61,14 @@ internal static class BenchCommand
                     theirs?.ToString("F4") ?? "-", double.IsNaN(ratio) ? "-" : ratio.ToString("F3"), (ours / workload.Images).ToString("F4"));
                 rows.Add(new JsonObject
                 {
-                    ["workload"] = workload.Name, ["batch"] = workload.Images, ["threads"] = torch.get_num_threads(),
-                    ["ours_seconds"] = ours, ["torch_seconds"] = theirs, ["ratio"] = double.IsNaN(ratio) ? null : ratio,
+                    ["workload"] = workload.Name, ["method"] = (workload as MethodWorkload)?.Method, ["size"] = s, ["batch"] = workload.Images,
+                    ["threads"] = torch.get_num_threads(), ["medianSeconds"] = ours, ["torchMedianSeconds"] = theirs,
+                    ["ratio"] = double.IsNaN(ratio) ? null : ratio,
                 });
             }
             AnsiConsole.Write(table);
-            if (result.GetValue(json) is { } path) File.WriteAllText(path, rows.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            if (result.GetValue(json) is { } path)
+                File.WriteAllText(path, new JsonObject { ["results"] = rows }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return 0;
         });
         return command;

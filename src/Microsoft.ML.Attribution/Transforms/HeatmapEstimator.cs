@@ -1,0 +1,30 @@
+using Microsoft.ML.Attribution.Data;
+
+namespace Microsoft.ML.Attribution.Transforms;
+
+/// <summary>Writes heatmap images of maps (<c>Transforms.Heatmap</c>). Trivial: fitting only checks the schema.</summary>
+public sealed class HeatmapEstimator : IEstimator<HeatmapTransformer>
+{
+    private readonly HeatmapTransformer _transformer;
+
+    public HeatmapEstimator(HeatmapOptions options) => _transformer = new HeatmapTransformer(options);
+
+    public HeatmapTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        _transformer.GetOutputSchema(input.Schema);
+        return _transformer;
+    }
+
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        HeatmapOptions options = _transformer.Options;
+        SchemaShapes.RequireFloatVector(inputSchema, options.MapColumnName);
+        if (options.ImageColumnName is string image && SchemaShapes.Find(inputSchema, image).ItemType is not ImageDataViewType)
+            throw DataViewErrors.SchemaMismatch(image, "Image", SchemaShapes.Find(inputSchema, image).GetTypeString());
+        if (options.NameColumnName is string name && !SchemaShapes.Find(inputSchema, name).ItemType.Equals(TextDataViewType.Instance))
+            throw DataViewErrors.SchemaMismatch(name, "String", SchemaShapes.Find(inputSchema, name).GetTypeString());
+        return SchemaShapes.Append(inputSchema, SchemaShapes.Text(options.OutputColumnName), SchemaShapes.Text(_transformer.ErrorColumnName));
+    }
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using Microsoft.ML.Attribution.Data;
+using Microsoft.ML.Attribution.Imaging;
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Transforms;
+
+/// <summary>
+/// Writes one heatmap image per row — the map colored and, if an image column is given, blended over the image — and appends the written
+/// file's path (text, empty when nothing was written) and an error text (output + "Error"). A file is written when its row's path is
+/// first read (lazily, like every transform), so reading the column is what produces the images.
+/// </summary>
+/// <remarks>
+/// Bad rows do not throw: a missing map (NaN values), a missing image, or a file that cannot be written leave the path empty and give the
+/// reason in the error column. A constant map is drawn as all zeros.
+/// </remarks>
+[LoadableTransformer(LoaderKind)]
+public sealed class HeatmapTransformer : RowToRowTransformerBase
+{
+    private const string LoaderKind = "Heatmap";
+
+    private readonly HeatmapOptions _options;
+
+    public HeatmapTransformer(HeatmapOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Copy();
+        ArgumentException.ThrowIfNullOrEmpty(_options.OutputColumnName, nameof(options.OutputColumnName));
+        ArgumentException.ThrowIfNullOrEmpty(_options.MapColumnName, nameof(options.MapColumnName));
+        ArgumentException.ThrowIfNullOrEmpty(_options.OutputFolder, nameof(options.OutputFolder));
+        ArgumentException.ThrowIfNullOrEmpty(_options.Format, nameof(options.Format));
+        if (!Enum.IsDefined(_options.Colormap)) throw new ArgumentOutOfRangeException(nameof(options), _options.Colormap, "Unknown colormap.");
+        if (!(_options.Alpha >= 0 && _options.Alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(options), _options.Alpha, "Alpha must be in [0, 1].");
+        _options.Format = _options.Format.TrimStart('.');
+    }
+
+    /// <summary>A copy of the options.</summary>
+    public HeatmapOptions Options => _options.Copy();
+
+    public string ErrorColumnName => _options.OutputColumnName + "Error";
+
+    public override void Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.SetKind(LoaderKind);
+        HeatmapOptions saved = _options.Copy();
+        saved.OutputFolder = ctx.MakePathReference(saved.OutputFolder);
+        ctx.SetProperty("options", saved);
+    }
+
+    public static ITransformer Load(ModelLoadContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.CheckVersion(1);
+        HeatmapOptions options = ctx.GetProperty<HeatmapOptions>("options");
+        options.OutputFolder = ctx.ResolvePath(options.OutputFolder);
+        return new HeatmapTransformer(options);
+    }
+
+    protected override IReadOnlyList<DataViewSchema.DetachedColumn> GetOutputColumns(DataViewSchema inputSchema)
+    {
+        MapSize(inputSchema);
+        if (_options.ImageColumnName is string image)
+        {
+            DataViewSchema.Column column = SchemaShapes.Find(inputSchema, image);
+            if (column.Type is not ImageDataViewType || column.Type.RawType != typeof(MLImage))
+                throw DataViewErrors.SchemaMismatch(image, "Image", column.Type.ToString()!);
+        }
+        if (_options.NameColumnName is string name && SchemaShapes.Find(inputSchema, name).Type is not TextDataViewType)
+            throw DataViewErrors.SchemaMismatch(name, "String", SchemaShapes.Find(inputSchema, name).Type.ToString()!);
+        return
+        [
+            new DataViewSchema.DetachedColumn(_options.OutputColumnName, TextDataViewType.Instance),
+            new DataViewSchema.DetachedColumn(ErrorColumnName, TextDataViewType.Instance),
+        ];
+    }
+
+    protected override IEnumerable<DataViewSchema.Column> GetDependencies(DataViewSchema inputSchema)
+    {
+        yield return inputSchema[_options.MapColumnName];
+        if (_options.ImageColumnName is string image)
+            yield return inputSchema[image];
+        if (_options.NameColumnName is string name)
+            yield return inputSchema[name];
+    }
+
+    protected override Delegate?[] CreateGetters(DataViewRow input, bool[] activeOutput, out Action? disposer)
+    {
+        (int height, int width) = MapSize(input.Schema);
+        ValueGetter<VBuffer<float>> mapGetter = input.GetGetter<VBuffer<float>>(input.Schema[_options.MapColumnName]);
+        ValueGetter<MLImage>? imageGetter = _options.ImageColumnName is string image ? input.GetGetter<MLImage>(input.Schema[image]) : null;
+        ValueGetter<ReadOnlyMemory<char>>? nameGetter = _options.NameColumnName is string name ? input.GetGetter<ReadOnlyMemory<char>>(input.Schema[name]) : null;
+        VBuffer<float> map = default;
+        var cache = new RowCache<(string Path, string Error)>(input, () =>
+        {
+            mapGetter(ref map);
+            MLImage? background = null;
+            if (imageGetter is not null)
+            {
+                MLImage value = null!;
+                imageGetter(ref value);
+                if (value is null)
+                    return ("", $"Missing image: column '{_options.ImageColumnName}' is missing for this row.");
+                background = value;
+            }
+            string stem = RowName(nameGetter, input.Position);
+            return Write(map, height, width, background, stem);
+        });
+        disposer = null;
+        return
+        [
+            (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = cache.Get().Path.AsMemory()),
+            (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = cache.Get().Error.AsMemory()),
+        ];
+    }
+
+    /// <summary>
+    /// Scales a finite map [H, W] into <paramref name="colormap"/>'s range as <paramref name="scaling"/> says (null: the colormap's default,
+    /// as the transformer chooses it); a constant map becomes zeros.
+    /// </summary>
+    public static float[] ScaleForColormap(ReadOnlySpan<float> map, Colormap colormap, HeatmapScaling? scaling = null)
+    {
+        HeatmapScaling chosen = scaling ?? (colormap == Colormap.BlueWhiteRed ? HeatmapScaling.MaxAbs : HeatmapScaling.MinMax);
+        return Scale(map, chosen, colormap);
+    }
+
+    private static float[] Scale(ReadOnlySpan<float> map, HeatmapScaling scaling, Colormap colormap)
+    {
+        var result = new float[map.Length];
+        float min = float.MaxValue, max = float.MinValue, maxAbs = 0;
+        foreach (float v in map)
+        {
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+            maxAbs = Math.Max(maxAbs, Math.Abs(v));
+        }
+        for (int i = 0; i < map.Length; i++)
+        {
+            float v = map[i];
+            result[i] = scaling switch
+            {
+                HeatmapScaling.MinMax => max > min ? (v - min) / (max - min) : 0,
+                HeatmapScaling.PositiveMax => max > 0 ? Math.Max(v, 0) / max : 0,
+                _ => maxAbs > 0 ? v / maxAbs : 0,
+            };
+            if (scaling == HeatmapScaling.MaxAbs && colormap != Colormap.BlueWhiteRed)
+                result[i] = (result[i] + 1) / 2;
+        }
+        return result;
+    }
+
+    private (string Path, string Error) Write(VBuffer<float> map, int height, int width, MLImage? background, string stem)
+    {
+        if (map.Length != height * width)
+            return ("", $"Missing map: column '{_options.MapColumnName}' holds {map.Length} values, expected {height}×{width}.");
+        var values = new float[map.Length];
+        map.CopyTo(values);
+        if (values.Any(v => !float.IsFinite(v)))
+            return ("", $"Missing map: column '{_options.MapColumnName}' holds NaN or infinite values (the row could not be explained).");
+        float[] scaled = ScaleForColormap(values, _options.Colormap, _options.Scaling);
+        string path = Path.Combine(_options.OutputFolder, stem + _options.FileSuffix + "." + _options.Format);
+        try
+        {
+            Directory.CreateDirectory(_options.OutputFolder);
+            using DisposeScope scope = NewDisposeScope();
+            Tensor mapTensor = tensor(scaled, [height, width]);
+            Tensor picture = background is null
+                ? Heatmap.Render(mapTensor, _options.Colormap)
+                : Heatmap.Overlay(background.ToRgbTensor(), mapTensor, _options.Colormap, _options.Alpha);
+            ImageIO.Save(path, picture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return ("", $"Cannot write '{path}': {e.Message}");
+        }
+        return (path, "");
+    }
+
+    private static string RowName(ValueGetter<ReadOnlyMemory<char>>? nameGetter, long position)
+    {
+        if (nameGetter is not null)
+        {
+            ReadOnlyMemory<char> name = default;
+            nameGetter(ref name);
+            string stem = Path.GetFileNameWithoutExtension(name.ToString());
+            if (stem.Length > 0)
+                return stem;
+        }
+        return "row-" + position.ToString("D5", CultureInfo.InvariantCulture);
+    }
+
+    private (int Height, int Width) MapSize(DataViewSchema schema)
+    {
+        DataViewSchema.Column map = SchemaShapes.Find(schema, _options.MapColumnName);
+        if (map.Type is VectorDataViewType { ItemType: NumberDataViewType item, IsKnownSize: true } vector && item.Equals(NumberDataViewType.Single))
+        {
+            int[] d = vector.Dimensions.ToArray();
+            if (d.Length == 2)
+                return (d[0], d[1]);
+            if (d.Length == 3 && d[0] == 1)
+                return (d[1], d[2]);
+        }
+        throw DataViewErrors.SchemaMismatch(_options.MapColumnName, "Vector<Single, H, W> (a reduced map)", map.Type.ToString()!);
+    }
+}

@@ -1,0 +1,37 @@
+using Spectre.Console;
+
+namespace Attribution.Cli.Shared;
+
+/// <summary>Runs a command's body: usage mistakes print one line and return 2; anything else propagates (System.CommandLine prints it, exit 1).</summary>
+internal static class CommandRunner
+{
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (CliUsageException e)
+        {
+            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 2;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> with a progress bar per (label, total rows), or without bars when output is redirected.</summary>
+    public static void WithProgress(IReadOnlyList<(string Label, int Total)> tasks, Action<Func<int, Action<int>>> work)
+    {
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            work(_ => _ => { });
+            return;
+        }
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask[] bars = tasks.Select(t => context.AddTask(Markup.Escape(t.Label), maxValue: Math.Max(1, t.Total))).ToArray();
+                work(index => rows => bars[index].Increment(rows));
+            });
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Onnx;
+
+namespace Attribution.Cli.Shared;
+
+/// <summary>Imports the --model file with a one-line error for the usual mistakes.</summary>
+internal static class ModelLoader
+{
+    public static Network Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new CliUsageException($"--model '{path}' does not exist.");
+        try
+        {
+            return OnnxImporter.Load(path);
+        }
+        catch (OnnxImportException e)
+        {
+            throw new CliUsageException($"Cannot import '{path}': {e.Message}");
+        }
+    }
+
+    /// <summary>The model's fixed input height (= width) or 0 when it is not fixed or not square.</summary>
+    public static int InputSize(Network network)
+    {
+        long[] shape = network.Inputs[0].Shape;
+        return shape.Length == 3 && shape[1] > 0 && shape[1] == shape[2] ? (int)shape[1] : 0;
+    }
+
+    /// <summary>The number of classes the model scores, or 0 if unknown.</summary>
+    public static int ClassCount(Network network) => (int)(network.ProducerOf(network.LogitsName)?.OutputShape.FirstOrDefault() ?? 0);
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Attribution.Cli.Report;
+
+namespace Microsoft.ML.Attribution.Tests.Cli;
+
+/// <summary>The report (what `attribution` without arguments writes), checked in a real browser: Debian's headless chromium.</summary>
+[TestClass]
+public sealed partial class CliReportTests : TorchTest
+{
+    [TestMethod]
+    public void ReportShowsEveryImageInABrowserAndHasNoBrokenLinks()
+    {
+        CliTestData data = CliTestData.Create("report", images: 6);
+        string output = data.Out("report");
+
+        int exit = CliTestData.Run("report", "--models", data.ModelSet, "--dataset", data.Voc, "--method", "gradient", "guided-backprop",
+            "--out", output, "--limit", "6", "--show", "4", "--tolerance", "10");
+
+        Assert.AreEqual(0, exit);
+        string report = Path.Combine(output, "report.html");
+        string html = File.ReadAllText(report);
+
+        // Every <img> and <a href> points at something that exists.
+        string[] images = ImageSource().Matches(html).Select(m => m.Groups[1].Value).ToArray();
+        Assert.HasCount(4 * 3, images, "4 gallery rows: the original and one overlay per method");
+        foreach (string href in LinkTarget().Matches(html).Select(m => m.Groups[1].Value))
+        {
+            if (href.StartsWith('#'))
+                StringAssert.Contains(html, $"id=\"{href[1..]}\"", $"anchor {href}");
+            else
+                Assert.IsTrue(File.Exists(Path.Combine(output, Uri.UnescapeDataString(href))), $"link {href}");
+        }
+
+        // In the browser: the page's own script marks each image loaded or broken once the page has loaded.
+        string dom = DumpDom(report);
+        StringAssert.Contains(dom, "data-images-broken=\"0\"", "no image failed to load");
+        StringAssert.Contains(dom, $"data-images-loaded=\"{images.Length}\"");
+        Assert.AreEqual(images.Length, LoadedImage().Matches(dom).Count);
+
+        JsonObject results = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "results.json")))!.AsObject();
+        JsonNode model = results["models"]![0]!;
+        Assert.AreEqual("small", (string?)model["model"]);
+        CollectionAssert.AreEqual(new[] { "gradient", "guided-backprop", "center" }, model["results"]!.AsArray().Select(r => (string?)r!["method"]).ToArray());
+        foreach (JsonNode? method in model["results"]!.AsArray())
+        {
+            JsonNode all = method!["metrics"]!["pointing"]!["all"]!;
+            Assert.AreEqual(6, (int)all["hits"]! + (int)all["misses"]!, "one pair per image");
+        }
+        StringAssert.Contains(html, "Pointing game");
+    }
+
+    [TestMethod]
+    public void ModelSetFilesInSeveralLayoutsAreRead()
+    {
+        string folder = Transforms.TransformFixtures.TempFolder("model-set");
+        string list = Path.Combine(folder, "list.json");
+        File.WriteAllText(list, """{"class_names": ["a", "b"], "image_size": [3, 96, 96], "mean": [123.675, 116.28, 103.53], "models": [{"name": "vgg", "file": "shapes_vgg.onnx"}, {"path": "sub/res.onnx", "input_size": 128}]}""");
+        string keyed = Path.Combine(folder, "keyed.json");
+        File.WriteAllText(keyed, """{"classes": ["a"], "models": {"shapes_vgg": {"onnx": "v.onnx", "std": [0.5, 0.5, 0.5]}, "shapes_resnet": "r.onnx"}}""");
+
+        IReadOnlyList<ModelSpec> fromList = ModelSetFile.Load(list);
+        Assert.AreEqual("vgg", fromList[0].Name);
+        Assert.AreEqual(Path.Combine(folder, "shapes_vgg.onnx"), fromList[0].OnnxPath);
+        Assert.AreEqual(96, fromList[0].Size);
+        Assert.AreEqual(0.485f, fromList[0].Mean![0], 1e-4, "0–255 means are converted to [0,1] units");
+        Assert.AreEqual("res", fromList[1].Name);
+        Assert.AreEqual(128, fromList[1].Size);
+        CollectionAssert.AreEqual(new[] { "a", "b" }, fromList[1].Classes!.ToArray());
+
+        IReadOnlyList<ModelSpec> fromKeys = ModelSetFile.Load(keyed);
+        CollectionAssert.AreEqual(new[] { "shapes_vgg", "shapes_resnet" }, fromKeys.Select(s => s.Name).ToArray());
+        Assert.AreEqual(Path.Combine(folder, "r.onnx"), fromKeys[1].OnnxPath);
+        Assert.AreEqual(0.5f, fromKeys[0].Std![2]);
+    }
+
+    private static string DumpDom(string htmlFile)
+    {
+        string chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+            ?? throw new AssertFailedException("chromium is not installed; run eng/install-prerequisites.sh (it installs Debian's chromium).");
+        var start = new ProcessStartInfo(chromium, ["--headless", "--disable-gpu", "--no-sandbox", "--allow-file-access-from-files",
+            "--virtual-time-budget=10000", "--dump-dom", new Uri(htmlFile).AbsoluteUri])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process browser = Process.Start(start)!;
+        Task<string> error = browser.StandardError.ReadToEndAsync();
+        string dom = browser.StandardOutput.ReadToEnd();
+        if (!browser.WaitForExit(120_000))
+        {
+            browser.Kill(entireProcessTree: true);
+            Assert.Fail("chromium did not finish within 2 minutes");
+        }
+        Assert.AreEqual(0, browser.ExitCode, error.Result);
+        return dom;
+    }
+
+    [GeneratedRegex("<img src=\"([^\"]+)\"")]
+    private static partial Regex ImageSource();
+
+    [GeneratedRegex("<a href=\"([^\"]+)\"")]
+    private static partial Regex LinkTarget();
+
+    [GeneratedRegex("data-loaded=\"true\"")]
+    private static partial Regex LoadedImage();
+}
