@@ -105,7 +105,8 @@ def method_task(req):
 
         def hook(module, inputs, output):
             store["a"] = output
-            output.register_hook(lambda g: store.__setitem__("g", g))
+            if output.requires_grad:  # not during the no-grad target selection
+                output.register_hook(lambda g: store.__setitem__("g", g))
         layer.register_forward_hook(hook)
 
         def run():
