@@ -270,7 +270,7 @@ public sealed class Network : IDisposable
     public Network WithLayers(Func<Layer, int, Layer?> replace)
     {
         var layers = _layers.Select((l, i) => replace(l, i) ?? l.Clone()).ToArray();
-        return new Network(layers, Inputs, OutputNames, _constants.ToDictionary(kv => kv.Key, kv => kv.Value.clone()));
+        return new Network(layers, Inputs, OutputNames, _constants.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope()));
     }
 
     private Network Map(Func<Tensor, Tensor> map, ScalarType? inputType = null)
