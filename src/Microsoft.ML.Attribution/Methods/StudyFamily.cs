@@ -3,7 +3,7 @@ namespace Microsoft.ML.Attribution.Methods;
 /// <summary>Where a configuration sits in the positive aggregation/propagation study (methods.md §4.2).</summary>
 public enum StudyFamily
 {
-    /// <summary>The plain gradient: the reference every variant is contrasted with.</summary>
+    /// <summary>The plain gradient (and gradient × input): the references the variants are contrasted with.</summary>
     Baseline,
 
     /// <summary>Methods that aggregate one layer's gradients (Grad-CAM, Grad-CAM++, FullGrad).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Rules;
 using static Microsoft.ML.Attribution.Torch.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
@@ -17,6 +18,10 @@ namespace Microsoft.ML.Attribution.Methods;
 /// aggregated or propagated. Their hypothesis: these maps are class-insensitive.
 /// </param>
 /// <param name="MapExtra">Compare this entry of <see cref="AttributionMap.Extras"/> instead of the map (e.g. CLRP's "target" LRP pass).</param>
+/// <param name="DivideByTotal">
+/// Divide each row's map by its total first, as CLRP does with its passes: a logit-seeded pass for a class with a
+/// negative logit is flipped in sign, which this undoes (the scale is removed by the comparison's normalization anyway).
+/// </param>
 public sealed record StudyVariant(
     string Name,
     string Method,
@@ -24,19 +29,22 @@ public sealed record StudyVariant(
     StudyFamily Family,
     bool Published,
     bool PositiveOnly,
-    string? MapExtra = null)
+    string? MapExtra = null,
+    bool DivideByTotal = false)
 {
     /// <summary>The method bound to <paramref name="network"/> (dispose it).</summary>
     public IAttributionMethod Create(Network network) => MethodRegistry.Create(Method, network, Options);
 
-    /// <summary>The map the study compares, from one attribution result (owned by the result).</summary>
+    /// <summary>The map the study compares, from one attribution result: a new tensor (dispose it).</summary>
     public Tensor MapOf(AttributionMap result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (MapExtra is null) return result.Map;
-        return result.Extras.TryGetValue(MapExtra, out Tensor? extra)
-            ? extra
-            : throw new InvalidOperationException($"Method '{Method}' returned no extra '{MapExtra}' (it has: {string.Join(", ", result.Extras.Keys)}).");
+        Tensor map = result.Map;
+        if (MapExtra is not null && !result.Extras.TryGetValue(MapExtra, out map!))
+            throw new InvalidOperationException($"Method '{Method}' returned no extra '{MapExtra}' (it has: {string.Join(", ", result.Extras.Keys)}).");
+        if (!DivideByTotal) return map.alias();
+        using Tensor total = map.sum(Enumerable.Range(1, (int)map.Dimensions - 1).Select(d => (long)d).ToArray(), keepdim: true);
+        return Stabilizer.SafeDivide(map, total);
     }
 
     /// <summary>The registry call, e.g. "gradcam gradients=positive".</summary>

@@ -16,9 +16,9 @@ public static class StudyVariants
     public const double LrpEpsilon = 0.25;
 
     private static readonly StudyVariant s_lrpZPlus =
-        new("lrp-z-plus", "lrp-z-plus", LrpOptions(), StudyFamily.Propagation, Published: true, PositiveOnly: true);
+        new("lrp-z-plus", "lrp-z-plus", SeedOne(), StudyFamily.Propagation, Published: true, PositiveOnly: true);
 
-    /// <summary>The plain gradient, the aggregation family and the propagation family (no input bounds needed).</summary>
+    /// <summary>The baselines (gradient, gradient × input), the aggregation family and the propagation family (no input bounds needed).</summary>
     public static IReadOnlyList<StudyVariant> PositiveStudy { get; } = [.. Baseline(), .. Aggregation(), .. Propagation()];
 
     /// <summary>
@@ -33,7 +33,9 @@ public static class StudyVariants
         Dictionary<string, string> Clrp(int dual) => new() { ["dual"] = dual.ToString(CultureInfo.InvariantCulture), ["low"] = l, ["high"] = h };
         return
         [
-            new("clrp-lrp-pass", "clrp", Clrp(1), StudyFamily.Contrastive, Published: true, PositiveOnly: true, MapExtra: "target"),
+            // CLRP's target pass is seeded with the logit; divided by its total as CLRP itself does, so the least likely
+            // class's (negative-logit) map is not compared flipped.
+            new("clrp-lrp-pass", "clrp", Clrp(1), StudyFamily.Contrastive, Published: true, PositiveOnly: true, MapExtra: "target", DivideByTotal: true),
             new("clrp-dual1", "clrp", Clrp(1), StudyFamily.Contrastive, Published: true, PositiveOnly: false),
             new("clrp-dual2", "clrp", Clrp(2), StudyFamily.Contrastive, Published: true, PositiveOnly: false),
         ];
@@ -42,18 +44,20 @@ public static class StudyVariants
     /// <summary>Every variant: <see cref="PositiveStudy"/> then <see cref="Contrastive"/>.</summary>
     public static IReadOnlyList<StudyVariant> All(double low, double high) => [.. PositiveStudy, .. Contrastive(low, high)];
 
-    // LRP maps are seeded with 1, not the logit: the least likely class has a negative logit, and a logit seed would
-    // flip the sign of its whole map — an artefact of the seed, not of the rule the study is about.
-    private static Dictionary<string, string> LrpOptions(double? epsilon = null)
-    {
-        var options = new Dictionary<string, string> { ["seed"] = "one" };
-        if (epsilon is { } e) options["epsilon"] = e.ToString("R", CultureInfo.InvariantCulture);
-        return options;
-    }
+    // The seed's sign must not decide the comparison. z⁺ and α2β1 normalize by the positive and negative parts
+    // separately, so their map is seed × a distribution: seeded with 1, or the least likely class's negative logit
+    // would flip its whole map. ε and LRP-0 divide by the signed z, so their map is (seed / f_t) · x ⊙ ∇f_t: seeded
+    // with the logit (LRP's convention) LRP-0 is gradient × input (§8 item 4); seeded with 1 it would flip instead.
+    private static Dictionary<string, string> SeedOne() => new() { ["seed"] = "one" };
+
+    private static Dictionary<string, string> LogitSeeded(double epsilon) =>
+        new() { ["seed"] = "logit", ["epsilon"] = epsilon.ToString("R", CultureInfo.InvariantCulture) };
 
     private static IEnumerable<StudyVariant> Baseline()
     {
         yield return new("gradient", "gradient", new Dictionary<string, string>(), StudyFamily.Baseline, Published: true, PositiveOnly: false);
+        // RectGrad and the LRP rules multiply by the input in effect (LRP-0 = gradient × input); this separates that from the rule.
+        yield return new("gradient-x-input", "gradient-x-input", new Dictionary<string, string>(), StudyFamily.Baseline, Published: true, PositiveOnly: false);
     }
 
     private static IEnumerable<StudyVariant> Aggregation()
@@ -72,9 +76,9 @@ public static class StudyVariants
         yield return new("rectgrad", "rectgrad", none, StudyFamily.Propagation, Published: true, PositiveOnly: true);
         yield return new("rectgrad-abs", "rectgrad-abs", none, StudyFamily.Propagation, Published: false, PositiveOnly: false);
         yield return s_lrpZPlus;
-        yield return new("lrp-alpha2-beta1", "lrp-alpha2-beta1", LrpOptions(), StudyFamily.Propagation, Published: true, PositiveOnly: false);
-        yield return new("lrp-epsilon", "lrp-epsilon", LrpOptions(LrpEpsilon), StudyFamily.Propagation, Published: true, PositiveOnly: false);
-        yield return new("lrp-0", "lrp-epsilon", LrpOptions(0), StudyFamily.Propagation, Published: true, PositiveOnly: false);
+        yield return new("lrp-alpha2-beta1", "lrp-alpha2-beta1", SeedOne(), StudyFamily.Propagation, Published: true, PositiveOnly: false);
+        yield return new("lrp-epsilon", "lrp-epsilon", LogitSeeded(LrpEpsilon), StudyFamily.Propagation, Published: true, PositiveOnly: false);
+        yield return new("lrp-0", "lrp-epsilon", LogitSeeded(0), StudyFamily.Propagation, Published: true, PositiveOnly: false);
         yield return new("excitation-backprop", "excitation-backprop", none, StudyFamily.Propagation, Published: true, PositiveOnly: true);
     }
 

@@ -50,7 +50,7 @@ public static class CascadingRandomization
 
     /// <summary>
     /// The curve of any method: <paramref name="createMethod"/> binds it to the (progressively randomized) clone at every
-    /// step; <paramref name="selectMap"/> picks the compared map from a result (default: the map itself).
+    /// step; <paramref name="selectMap"/> makes the compared map from a result (a new tensor, disposed here; default: the map itself).
     /// </summary>
     public static RandomizationCurve Run(Network network, Tensor inputs, string name, Func<Network, IAttributionMethod> createMethod,
         Func<AttributionMap, Tensor>? selectMap = null, CascadingRandomizationOptions? options = null, CancellationToken cancellation = default)
@@ -59,7 +59,7 @@ public static class CascadingRandomization
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(createMethod);
         options ??= new CascadingRandomizationOptions();
-        selectMap ??= result => result.Map;
+        selectMap ??= result => result.Map.alias();
         IReadOnlyList<IReadOnlyList<string>> blocks = options.Blocks ?? DefaultBlocks(network);
         Validate(network, blocks);
 
@@ -91,7 +91,8 @@ public static class CascadingRandomization
         using DisposeScope scope = NewDisposeScope();
         using IAttributionMethod method = createMethod(model);
         using AttributionMap result = method.Attribute(inputs, target, cancellation);
-        return (ClassSensitivityStudy.SingleChannelRows(selectMap(result), options.Reduction), result.Targets);
+        using Tensor map = selectMap(result);
+        return (ClassSensitivityStudy.SingleChannelRows(map, options.Reduction), result.Targets);
     }
 
     private static void Validate(Network network, IReadOnlyList<IReadOnlyList<string>> blocks)

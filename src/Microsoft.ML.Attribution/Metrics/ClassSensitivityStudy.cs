@@ -66,8 +66,9 @@ public static class ClassSensitivityStudy
         using IAttributionMethod method = variant.Create(network);
         using AttributionMap topMaps = method.Attribute(inputs, Target.PerRow(top), cancellation);
         using AttributionMap contrastMaps = method.Attribute(inputs, Target.PerRow(contrast), cancellation);
-        Map2D[] a = SingleChannelRows(variant.MapOf(topMaps), options.Reduction);
-        Map2D[] b = SingleChannelRows(variant.MapOf(contrastMaps), options.Reduction);
+        using Tensor topMap = variant.MapOf(topMaps), contrastMap = variant.MapOf(contrastMaps);
+        Map2D[] a = SingleChannelRows(topMap, options.Reduction);
+        Map2D[] b = SingleChannelRows(contrastMap, options.Reduction);
         SimilarityScores[] perImage = a.Zip(b, (x, y) => MapSimilarity.Compare(x, y, options.Similarity)).ToArray();
         return new ClassSensitivityResult(variant.Name, SimilarityScores.Mean(perImage), perImage, top, contrast);
     }
