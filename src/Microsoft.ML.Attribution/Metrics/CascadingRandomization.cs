@@ -26,7 +26,7 @@ public static class CascadingRandomization
         var blockOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (Layer layer in network.Layers.Where(l => l.ParameterCount > 0))
         {
-            if (layer is BatchNorm && network.ProducerOf(layer.Inputs[0]) is Conv2d or Linear && blockOf.TryGetValue(network.ProducerOf(layer.Inputs[0])!.Name, out var owner))
+            if (layer is BatchNorm && network.ProducerOf(layer.Inputs[0]) is { } producer && blockOf.TryGetValue(producer.Name, out var owner))
             {
                 owner.Add(layer.Name);
                 continue;
