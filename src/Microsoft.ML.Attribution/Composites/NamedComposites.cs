@@ -1,5 +1,6 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
+using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Rules;
 
 namespace Microsoft.ML.Attribution.Composites;
@@ -55,7 +56,9 @@ public static class NamedComposites
     public static Composite AlphaBeta(double alpha, double beta) =>
         Lrp($"alpha{alpha:G}-beta{beta:G}", new AlphaBetaRule(alpha, beta), new AlphaBetaRule(alpha, beta));
 
-    public static Composite GuidedBackprop() => new("guided-backprop", [(Composite.IsActivation, GuidedReluRule.Instance)]);
+    /// <summary>Guided backpropagation; <paramref name="gradients"/> is φ at the ReLUs (Positive = the published rule).</summary>
+    public static Composite GuidedBackprop(GradientHandling gradients = GradientHandling.Positive) =>
+        new("guided-backprop", [(Composite.IsActivation, new GuidedReluRule(gradients))]);
 
     public static Composite DeconvNet() => new("deconvnet", [(Composite.IsActivation, DeconvReluRule.Instance)]);
 

@@ -60,8 +60,11 @@ public abstract class Layer : IDisposable
         return result;
     }
 
-    /// <summary>A deep copy (parameters copied) with the same wiring.</summary>
-    public Layer Clone() => CloneWith(t => t.clone());
+    /// <summary>
+    /// A deep copy (parameters copied) with the same wiring. The copies belong to the layer, not to any open dispose
+    /// scope: canonized networks are built lazily inside a method's scope and must outlive it.
+    /// </summary>
+    public Layer Clone() => CloneWith(t => t.clone().DetachFromDisposeScope());
 
     /// <summary>A copy with the same wiring whose parameters are <paramref name="map"/>(each parameter); used to copy, convert or move.</summary>
     public abstract Layer CloneWith(Func<Tensor, Tensor> map);

@@ -270,7 +270,7 @@ public sealed class Network : IDisposable
     public Network WithLayers(Func<Layer, int, Layer?> replace)
     {
         var layers = _layers.Select((l, i) => replace(l, i) ?? l.Clone()).ToArray();
-        return new Network(layers, Inputs, OutputNames, _constants.ToDictionary(kv => kv.Key, kv => kv.Value.clone()));
+        return new Network(layers, Inputs, OutputNames, _constants.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope()));
     }
 
     private Network Map(Func<Tensor, Tensor> map, ScalarType? inputType = null)
@@ -286,6 +286,7 @@ public sealed class Network : IDisposable
     /// <summary>
     /// Re-initializes a layer's weights in place from N(0, σ²) with a seeded generator, and its biases to zero
     /// unless <paramref name="biasesToo"/> (then N(0, σ²) as well) — the step of cascading randomization.
+    /// Batch norm's running statistics are not re-initialized (a random variance could be negative).
     /// </summary>
     public void ReinitializeParameters(string layerName, double sigma, long seed, bool biasesToo = false)
     {
@@ -294,7 +295,7 @@ public sealed class Network : IDisposable
         using var generator = new Generator(seed);
         foreach (var (name, value) in layer.Parameters)
         {
-            if (name is "weight" || biasesToo) value.normal_(0, sigma, generator);
+            if (name is "weight" || (name is "bias" && biasesToo)) value.normal_(0, sigma, generator);
             else if (name is "bias") value.zero_();
         }
     }

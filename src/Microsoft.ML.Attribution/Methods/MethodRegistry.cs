@@ -16,7 +16,8 @@ public static class MethodRegistry
     {
         Register("gradient", "∂f_t/∂x (Simonyan et al. 2014)", (n, o) => new Gradient(n));
         Register("gradient-x-input", "x ⊙ ∂f_t/∂x", (n, o) => new GradientTimesInput(n));
-        Register("guided-backprop", "Guided backpropagation (Springenberg et al. 2015)", (n, o) => new GuidedBackprop(n));
+        Register("guided-backprop", "Guided backpropagation (Springenberg et al. 2015); option gradients=positive|signed|negative|absolute",
+            (n, o) => new GuidedBackprop(n, OptionsBinder.Bind(new GuidedBackpropOptions(), o)));
         Register("deconvnet", "DeconvNet (Zeiler & Fergus 2014)", (n, o) => new DeconvNet(n));
         Register("integrated-gradients", "Integrated Gradients (Sundararajan et al. 2017)",
             (n, o) => new IntegratedGradients(n, OptionsBinder.Bind(new IntegratedGradientsOptions(), o)));

@@ -12,9 +12,13 @@ public static class Stabilizer
         return (z + sign * epsilon).MoveToOuterDisposeScope();
     }
 
-    /// <summary>r / stabilize(z, ε).</summary>
+    /// <summary>
+    /// r / stabilize(z, ε). With ε = 0 (LRP-0) nothing moves z off zero, so the quotient is taken as in
+    /// <see cref="SafeDivide"/>: 0 where z = 0 instead of NaN/∞ (e.g. a pooled channel that is dead for an image).
+    /// </summary>
     public static Tensor Divide(Tensor relevance, Tensor z, double epsilon)
     {
+        if (epsilon == 0) return SafeDivide(relevance, z);
         using Tensor denominator = Stabilize(z, epsilon);
         return relevance / denominator;
     }

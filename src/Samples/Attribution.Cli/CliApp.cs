@@ -15,6 +15,7 @@ internal static class CliApp
         root.Subcommands.Add(MethodsCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.SetAction(ReportCommand.RunDefaults);
         return root;
