@@ -7,7 +7,9 @@ namespace Microsoft.ML.Attribution.Datasets;
 /// <summary>
 /// Reads a PASCAL VOC layout: <c>JPEGImages/&lt;id&gt;.jpg</c>, <c>Annotations/&lt;id&gt;.xml</c> (size, and per object its name,
 /// bndbox in 1-based inclusive pixels, and difficult flag) and <c>ImageSets/Main/&lt;split&gt;.txt</c> (one image id a line).
-/// Other class lists (a synthetic benchmark written in VOC layout) can be passed instead of the 20 VOC classes.
+/// The image path is <c>JPEGImages/</c> plus the annotation's <c>&lt;filename&gt;</c> when that is a plain file name (so
+/// a VOC-layout set of PNG images works), else <c>&lt;id&gt;.jpg</c>. Other class lists (a synthetic benchmark written
+/// in VOC layout) can be passed instead of the 20 VOC classes.
 /// </summary>
 public static class PascalVocReader
 {
@@ -34,7 +36,9 @@ public static class PascalVocReader
             string xml = Path.Combine(root, "Annotations", id + ".xml");
             if (!File.Exists(xml))
                 throw new FileNotFoundException($"{splitFile}: line {line}: image '{id}' has no annotation file '{xml}'.", xml);
-            images.Add(ReadAnnotation(xml, Path.Combine(root, "JPEGImages", id + ".jpg"), classNames));
+            XDocument document = LoadXml(xml);
+            string image = Path.Combine(root, "JPEGImages", ImageFileName(document) ?? id + ".jpg");
+            images.Add(ReadAnnotation(document, xml, image, classNames));
         }
         return new AnnotatedDataset(classNames, images);
     }
@@ -62,17 +66,35 @@ public static class PascalVocReader
     public static AnnotatedImage ReadAnnotation(string xmlPath, string imagePath, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(xmlPath);
-        classNames ??= VocClassNames;
-        XDocument document;
+        return ReadAnnotation(LoadXml(xmlPath), xmlPath, imagePath, classNames ?? VocClassNames);
+    }
+
+    private static XDocument LoadXml(string xmlPath)
+    {
         try
         {
-            document = XDocument.Load(xmlPath, LoadOptions.SetLineInfo);
+            return XDocument.Load(xmlPath, LoadOptions.SetLineInfo);
         }
         catch (XmlException e)
         {
             throw new InvalidDataException($"{xmlPath}: line {e.LineNumber}: not well-formed XML: {e.Message}", e);
         }
+    }
 
+    /// <summary>
+    /// The annotation's <c>&lt;filename&gt;</c> when it is a plain file name (VOC's own files say <c>000001.jpg</c>; a
+    /// VOC-layout set of PNG images says <c>&lt;id&gt;.png</c>); null when absent or not a plain name.
+    /// </summary>
+    private static string? ImageFileName(XDocument document)
+    {
+        string? name = document.Root?.Element("filename")?.Value.Trim();
+        if (string.IsNullOrEmpty(name) || name != Path.GetFileName(name) || name is "." or ".." ||
+            name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) return null;
+        return name;
+    }
+
+    private static AnnotatedImage ReadAnnotation(XDocument document, string xmlPath, string imagePath, IReadOnlyList<string> classNames)
+    {
         var file = new Where(xmlPath);
         XElement annotation = document.Root is { Name.LocalName: "annotation" } r
             ? r : throw file.Error(document.Root, "the root element must be <annotation>");
