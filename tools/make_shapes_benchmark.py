@@ -48,6 +48,7 @@ SIZE = 128
 MIN_VISIBLE_FRACTION = 0.5        # placement constraint for objects that get covered by later ones
 DIFFICULT_VISIBLE_FRACTION = 0.7  # VOC difficult: fewer than 70 % of the object's pixels visible ...
 DIFFICULT_MIN_PIXELS = 120        # ... or fewer than 120 visible pixels
+BACKGROUND_CONTRAST = (0.3, 0.6)  # the background texture is blended with a flat colour: base * (1 - k) + texture * k
 DIFFICULT_PAIR_AREA = 0.25        # EBP-style difficult pair: class boxes cover < 1/4 of the image, another class present
 
 
@@ -59,7 +60,7 @@ def parse_args(argv):
     p.add_argument("--val", type=int, default=1000)
     p.add_argument("--test", type=int, default=1000)
     p.add_argument("--test-only", type=int, metavar="N", help="write only the first N test images (train = val = 0)")
-    p.add_argument("--min-radius", type=float, default=8.0, help="smallest circumradius of an object, pixels")
+    p.add_argument("--min-radius", type=float, default=10.0, help="smallest circumradius of an object, pixels")
     p.add_argument("--max-radius", type=float, default=30.0, help="largest circumradius of an object, pixels")
     p.add_argument("--max-objects", type=int, default=3)
     p.add_argument("--max-distractors", type=int, default=6)
@@ -197,7 +198,9 @@ def background(rng):
             proj = (_X * math.cos(angle) + _Y * math.sin(angle)) / period
             band = (proj - np.floor(proj)) < rng.uniform(0.2, 0.5)
             img = np.where(band[:, :, None], img * 0.55 + random_color(rng) * 0.45, img)
-    return img
+    # Lower the texture's contrast towards a base colour (objects and distractors keep full contrast).
+    k = rng.uniform(BACKGROUND_CONTRAST[0], BACKGROUND_CONTRAST[1])
+    return random_color(rng) * (1 - k) + img * k
 
 
 def draw_distractors(img, rng, count):
