@@ -7,7 +7,7 @@
 
 Each image is 128x128 RGB with 1-3 objects of 6 classes (circle, square, triangle, cross, ring, star), possibly of the
 same class and partly overlapping, drawn with hard edges over a cluttered background (smooth colour noise, stripes,
-gradients, pixel noise) with non-class distractors (elongated ellipses, half rings, line segments and polylines).
+gradients, plaid) with non-class distractors (elongated ellipses, half rings, line segments and polylines).
 Boxes are the bounding boxes of each object's *visible* pixels (the pixels it owns in the final image), so they are
 exact. Written files:
 
@@ -266,8 +266,7 @@ def make_image(rng, args):
         objects.append({"name": name, "index": k})
     # The loop above may skip a class object only when 50 placements fail; the first object always fits.
 
-    noise = rng.normal(0, rng.uniform(2, 9), size=(SIZE, SIZE, 3))
-    img = np.clip(np.floor(img + noise + 0.5), 0, 255).astype(np.uint8)
+    img = np.clip(np.floor(img + 0.5), 0, 255).astype(np.uint8)  # no pixel noise: the textures are the clutter
 
     result = []
     for obj in objects:

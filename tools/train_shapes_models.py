@@ -73,18 +73,19 @@ def conv_bn_relu(cin, cout):
 
 
 class ShapesVgg(nn.Module):
-    def __init__(self, classes, widths=(16, 32, 64, 64)):
+    def __init__(self, classes, widths=(16, 32, 64, 64, 128)):
         super().__init__()
-        w0, w1, w2, w3 = widths
+        w0, w1, w2, w3, w4 = widths
         self.features = nn.Sequential(
-            nn.Conv2d(3, w0, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(w0), nn.ReLU(inplace=True),  # 64x64
-            nn.MaxPool2d(2),                                                                                  # 32x32
-            *conv_bn_relu(w0, w1), nn.MaxPool2d(2),                                                           # 16x16
-            *conv_bn_relu(w1, w2), *conv_bn_relu(w2, w3))  # the last conv block, 16x16 (its output: features.12)
+            *conv_bn_relu(3, w0), nn.MaxPool2d(2),     # 64x64
+            *conv_bn_relu(w0, w1), nn.MaxPool2d(2),    # 32x32
+            *conv_bn_relu(w1, w2), nn.MaxPool2d(2),    # 16x16
+            *conv_bn_relu(w2, w3), nn.MaxPool2d(2),    # 8x8
+            *conv_bn_relu(w3, w4))                     # the last conv block, 8x8 (its output: features.17)
         self.avgpool = nn.AdaptiveAvgPool2d(1)
-        self.classifier = nn.Linear(w3, classes)
+        self.classifier = nn.Linear(w4, classes)
 
-    last_conv_block = "features.12"
+    last_conv_block = "features.17"
 
     def forward(self, x):
         return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
@@ -108,21 +109,22 @@ class BasicBlock(nn.Module):
 
 
 class ShapesResNet(nn.Module):
-    def __init__(self, classes, widths=(16, 32, 64)):
+    def __init__(self, classes, widths=(16, 32, 64, 128)):
         super().__init__()
-        w0, w1, w2 = widths
-        self.conv1 = nn.Conv2d(3, w0, 3, 2, 1, bias=False)  # 64x64
+        w0, w1, w2, w3 = widths
+        self.conv1 = nn.Conv2d(3, w0, 3, 1, 1, bias=False)  # 128x128
         self.bn1 = nn.BatchNorm2d(w0)
-        self.maxpool = nn.MaxPool2d(2)                      # 32x32
-        self.layer1 = BasicBlock(w0, w1, 1)                 # 32x32
-        self.layer2 = BasicBlock(w1, w2, 2)                 # 16x16, the last conv block
-        self.fc = nn.Linear(w2, classes)
+        self.maxpool = nn.MaxPool2d(2)                      # 64x64
+        self.layer1 = BasicBlock(w0, w1, 2)                 # 32x32
+        self.layer2 = BasicBlock(w1, w2, 2)                 # 16x16
+        self.layer3 = BasicBlock(w2, w3, 2)                 # 8x8, the last conv block
+        self.fc = nn.Linear(w3, classes)
 
-    last_conv_block = "layer2"
+    last_conv_block = "layer3"
 
     def forward(self, x):
         x = self.maxpool(F.relu(self.bn1(self.conv1(x))))
-        x = self.layer2(self.layer1(x))
+        x = self.layer3(self.layer2(self.layer1(x)))
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
@@ -235,8 +237,8 @@ def main(argv):
     log(f"train {len(data['train'][0])}, val {len(data['val'][0])}, test {len(data['test'][0])}; mean {mean}, std {std}")
 
     hyper = {
-        "shapes_vgg": {"seed": 1, "epochs": 20, "batch_size": 32, "lr": 2e-3, "weight_decay": 5e-4, "warmup_fraction": 0.15},
-        "shapes_resnet": {"seed": 2, "epochs": 20, "batch_size": 32, "lr": 2e-3, "weight_decay": 5e-4, "warmup_fraction": 0.15},
+        "shapes_vgg": {"seed": 1, "epochs": 16, "batch_size": 32, "lr": 2e-3, "weight_decay": 5e-4, "warmup_fraction": 0.15},
+        "shapes_resnet": {"seed": 2, "epochs": 16, "batch_size": 32, "lr": 2e-3, "weight_decay": 5e-4, "warmup_fraction": 0.15},
     }
     os.makedirs(a.out, exist_ok=True)
     json_path = os.path.join(a.out, "shapes_models.json")
