@@ -12,21 +12,21 @@ namespace Microsoft.ML.Attribution.Tests.Benchmark;
 /// <summary>
 /// The committed default models (src/Samples/assets/models/shapes_*.onnx), imported by our OnnxImporter and run by our
 /// engine (ImageIO → ImageToTensor with the stated mean/std → Network.Forward), reach the exact-match accuracy that
-/// shapes_models.json states (measured by torch at training time) on a regeneration of the same test images.
+/// shapes_models.json states (measured by torch at training time) on a regeneration of the same test images: the first
+/// 500 of the 1000-image test split (the JSON states both), to keep the test's time down.
 /// </summary>
 [TestClass]
 public sealed class ShapesModelTests : TorchTest
 {
+    private const int TestImages = 500;
     private static TempFolder? s_testSplit;
-    private static int s_testImages;
 
     [ClassInitialize]
     public static void RegenerateTestSplit(TestContext context)
     {
         JsonElement json = ShapesBenchmark.ReadModelsJson();
-        s_testImages = json.GetProperty("benchmark").GetProperty("test").GetInt32();
         s_testSplit = new TempFolder("mla-shapes-test-");
-        ShapesBenchmark.Generate(s_testSplit.Path, ShapesBenchmark.TestSplitArguments(json, s_testImages));
+        ShapesBenchmark.Generate(s_testSplit.Path, ShapesBenchmark.TestSplitArguments(json, TestImages));
     }
 
     [ClassCleanup]
@@ -41,14 +41,16 @@ public sealed class ShapesModelTests : TorchTest
         string[] classes = json.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray();
         float[] mean = json.GetProperty("mean").EnumerateArray().Select(v => v.GetSingle()).ToArray();
         float[] std = json.GetProperty("std").EnumerateArray().Select(v => v.GetSingle()).ToArray();
-        JsonElement stated = json.GetProperty("models").GetProperty(name).GetProperty("test");
-        Assert.AreEqual(s_testImages, stated.GetProperty("images").GetInt32(), "the stated accuracy is on the whole test split");
+        JsonElement model = json.GetProperty("models").GetProperty(name);
+        JsonElement stated = model.GetProperty($"test_first_{TestImages}");
+        Assert.AreEqual(TestImages, stated.GetProperty("images").GetInt32());
         double statedExactMatch = stated.GetProperty("exact_match").GetDouble();
+        double statedWholeSplit = model.GetProperty("test").GetProperty("exact_match").GetDouble();
 
         string path = Path.Combine(ShapesBenchmark.ModelsFolder, name + ".onnx");
         Assert.IsLessThan(2_000_000L, new FileInfo(path).Length, $"{name}.onnx stays under 2 MB");
         AnnotatedDataset data = PascalVocReader.Read(s_testSplit!.Path, "test", classes);
-        Assert.HasCount(s_testImages, data.Images);
+        Assert.HasCount(TestImages, data.Images);
 
         var clock = Stopwatch.StartNew();
         using Network network = OnnxImporter.Load(path);
@@ -81,8 +83,8 @@ public sealed class ShapesModelTests : TorchTest
         }
         double exactMatch = (double)exact / data.Images.Count;
         string perClass = string.Join(", ", classes.Select((c, i) => $"{c} {(double)correctPerClass[i] / data.Images.Count:P1}"));
-        TestContext.WriteLine($"{name}: exact-match {exactMatch:P2} through our engine vs {statedExactMatch:P2} stated (torch), " +
-            $"{data.Images.Count} images, {clock.Elapsed.TotalSeconds:F1} s; per class: {perClass}");
+        TestContext.WriteLine($"{name}: exact-match {exactMatch:P2} through our engine vs {statedExactMatch:P2} stated (torch) on the first " +
+            $"{data.Images.Count} test images ({statedWholeSplit:P2} on all of them), {clock.Elapsed.TotalSeconds:F1} s; per class: {perClass}");
 
         Assert.IsGreaterThanOrEqualTo(0.90, exactMatch, $"{name}: exact-match {exactMatch:P2} ≥ 90 %");
         Assert.IsLessThanOrEqualTo(0.02, Math.Abs(exactMatch - statedExactMatch),
