@@ -5,9 +5,10 @@
     /usr/bin/python3 tools/train_shapes_models.py --data artifacts/shapes-voc --out src/Samples/assets/models
 
 Models (multi-label, one logit per class, BCEWithLogits):
-  shapes_vgg     conv-BN-ReLU blocks and max pools (128 -> 64 -> 32 -> 16), the last conv block at 16x16,
-                 global average pooling, one linear layer (CAM-friendly: the classifier weights are CAM weights)
-  shapes_resnet  a 3x3 stem and max pool, three stages of two residual basic blocks (64 -> 32 -> 16),
+  shapes_vgg     five conv-BN-ReLU blocks (16, 32, 64, 64, 128 channels), a max pool after each of the first four
+                 (128 -> 64 -> 32 -> 16 -> 8), the last conv block at 8x8, global average pooling, one linear layer
+                 (CAM-friendly: the classifier weights are CAM weights)
+  shapes_resnet  a 3x3 stem (stride 1) and max pool, three residual basic blocks of stride 2 (64 -> 32 -> 16 -> 8),
                  global average pooling, one linear layer
 Input: RGB 128x128, x = (pixel / 255 - mean) / std per channel (mean and std are written to shapes_models.json).
 Training uses the train split only (with label-preserving flips and 90-degree rotations); the val split picks
@@ -82,11 +83,11 @@ class ShapesVgg(nn.Module):
             *conv_bn_relu(w0, w1), nn.MaxPool2d(2),    # 32x32
             *conv_bn_relu(w1, w2), nn.MaxPool2d(2),    # 16x16
             *conv_bn_relu(w2, w3), nn.MaxPool2d(2),    # 8x8
-            *conv_bn_relu(w3, w4))                     # the last conv block, 8x8 (its output: features.17)
+            *conv_bn_relu(w3, w4))                     # the last conv block, 8x8 (its output: features.18)
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Linear(w4, classes)
 
-    last_conv_block = "features.17"
+    last_conv_block = "features.18"
 
     def forward(self, x):
         return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))

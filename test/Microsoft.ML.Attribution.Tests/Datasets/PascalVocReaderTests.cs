@@ -53,6 +53,23 @@ public sealed class PascalVocReaderTests : DatasetTest
         StringAssert.Contains(e.Message, "unknown class 'triangle'");
     }
 
+    [TestMethod]
+    public void The_image_path_follows_a_plain_filename_element_else_the_id_with_jpg()
+    {
+        const string Box = "<size><width>8</width><height>8</height></size><object><name>circle</name>" +
+            "<bndbox><xmin>1</xmin><ymin>2</ymin><xmax>3</xmax><ymax>4</ymax></bndbox></object>";
+        WriteScratch("Annotations/png.xml", $"<annotation><filename>png.png</filename>{Box}</annotation>");
+        WriteScratch("Annotations/none.xml", $"<annotation>{Box}</annotation>");
+        WriteScratch("Annotations/nested.xml", $"<annotation><filename>../elsewhere/x.png</filename>{Box}</annotation>");
+        WriteScratch("ImageSets/Main/test.txt", "png\nnone\nnested\n");
+        AnnotatedDataset data = PascalVocReader.Read(ScratchFolder, "test", ["circle"]);
+        string images = Path.Combine(ScratchFolder, "JPEGImages");
+        CollectionAssert.AreEqual(
+            new[] { Path.Combine(images, "png.png"), Path.Combine(images, "none.jpg"), Path.Combine(images, "nested.jpg") },
+            data.Images.Select(i => i.Path).ToArray());
+        Assert.AreEqual("png", data.Images[0].Name);
+    }
+
     private InvalidDataException Malformed(string content)
     {
         string path = WriteScratch("bad.xml", content);
