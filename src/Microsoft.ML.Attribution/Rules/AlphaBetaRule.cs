@@ -32,9 +32,18 @@ public sealed class AlphaBetaRule : LinearRule
     protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
     {
         Tensor wp = Positive(layer.Weight), wn = Negative(layer.Weight);
-        Tensor xp = Positive(input), xn = Negative(input);
         Tensor? bp = IncludeBias && layer.Bias is { } b ? Positive(b) : null;
         Tensor? bn = IncludeBias && layer.Bias is { } b2 ? Negative(b2) : null;
+        if (IsNonNegative(input))
+        {
+            Tensor sPositive = Rules.Stabilizer.Divide(relevance, Forward(layer, input, wp, bp), Stabilizer);
+            Tensor onlyPositive = Contribution(layer, input, sPositive, wp, input);
+            if (Beta == 0) return onlyPositive * Alpha;
+            Tensor sNegative = Rules.Stabilizer.Divide(relevance, Forward(layer, input, wn, bn), Stabilizer);
+            return onlyPositive * Alpha - Contribution(layer, input, sNegative, wn, input) * Beta;
+        }
+
+        Tensor xp = Positive(input), xn = Negative(input);
         Tensor zPositive = Forward(layer, xp, wp, bp) + Forward(layer, xn, wn, null);
         Tensor zNegative = Forward(layer, xp, wn, bn) + Forward(layer, xn, wp, null);
         Tensor sp = Rules.Stabilizer.Divide(relevance, zPositive, Stabilizer);

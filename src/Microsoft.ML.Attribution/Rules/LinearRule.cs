@@ -37,4 +37,14 @@ public abstract class LinearRule : IRule
     protected static Tensor Positive(Tensor t) => t.clamp_min(0);
 
     protected static Tensor Negative(Tensor t) => t.clamp_max(0);
+
+    /// <summary>
+    /// True when no input is negative (every layer behind a ReLU). The sign-split rules then skip their x⁻ terms,
+    /// which are exactly zero: half of their convolutions.
+    /// </summary>
+    protected static bool IsNonNegative(Tensor input)
+    {
+        using Tensor minimum = input.min();
+        return minimum.item<double>() >= 0;
+    }
 }

@@ -17,9 +17,16 @@ public sealed class ZPlusRule(double stabilizer = 1e-6, bool includeBias = true)
 
     protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
     {
-        Tensor wp = Positive(layer.Weight), wn = Negative(layer.Weight);
-        Tensor xp = Positive(input), xn = Negative(input);
+        Tensor wp = Positive(layer.Weight);
         Tensor? bp = IncludeBias && layer.Bias is { } b ? Positive(b) : null;
+        if (IsNonNegative(input))
+        {
+            Tensor zOnly = Forward(layer, input, wp, bp);
+            return Contribution(layer, input, Rules.Stabilizer.Divide(relevance, zOnly, Stabilizer), wp, input);
+        }
+
+        Tensor wn = Negative(layer.Weight);
+        Tensor xp = Positive(input), xn = Negative(input);
         Tensor z = Forward(layer, xp, wp, bp) + Forward(layer, xn, wn, null);
         Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer);
         return Contribution(layer, xp, s, wp, input) + Contribution(layer, xn, s, wn, input);
