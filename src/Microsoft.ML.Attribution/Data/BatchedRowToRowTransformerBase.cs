@@ -6,10 +6,10 @@ namespace Microsoft.ML.Attribution.Data;
 /// (one batched forward/backward pass, say), and served from a cache keyed by row position.
 /// </summary>
 /// <remarks>
-/// <para>Everything is lazy: <see cref="Transform"/> only checks the schema; nothing is computed for rows whose appended columns are not read.</para>
+/// <para>Everything is lazy: <see cref="AppendingTransformerBase.Transform"/> only checks the schema; nothing is computed for rows whose appended columns are not read.</para>
 /// <para>
 /// To read ahead without disturbing the rows it passes through, a cursor over the transformed view opens a second cursor on the input
-/// (with only <see cref="GetDependencies"/> active, and the same shuffle seed) and relies on the input being repeatable, as every data view
+/// (with only <see cref="AppendingTransformerBase.GetDependencies"/> active, and the same shuffle seed) and relies on the input being repeatable, as every data view
 /// must be; row ids are compared to catch inputs that are not. Input columns that are both passed through and read by the computation
 /// are therefore computed upstream twice.
 /// </para>
@@ -18,9 +18,9 @@ namespace Microsoft.ML.Attribution.Data;
 /// the read that needed the batch throws <see cref="OperationCanceledException"/>. <see cref="Progress"/> receives, after each batch,
 /// the number of rows the cursor has computed so far.
 /// </para>
-/// <para>Single-row mapping (<see cref="GetRowToRowMapper"/>) computes one row at a time.</para>
+/// <para>Single-row mapping (<see cref="AppendingTransformerBase.GetRowToRowMapper"/>) computes one row at a time.</para>
 /// </remarks>
-public abstract class BatchedRowToRowTransformerBase : ITransformer
+public abstract class BatchedRowToRowTransformerBase : AppendingTransformerBase
 {
     protected BatchedRowToRowTransformerBase(int batchSize = 1, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -39,34 +39,6 @@ public abstract class BatchedRowToRowTransformerBase : ITransformer
     /// <summary>Stops computation between batches (and inside them, if the mapper observes it).</summary>
     public CancellationToken CancellationToken { get; }
 
-    public bool IsRowToRowMapper => true;
-
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Bind(inputSchema).Bindings.OutputSchema;
-
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return new AppendedColumnsDataView(input, Bind(input.Schema));
-    }
-
-    /// <summary>
-    /// Writes the transformer into a model file (see <see cref="ICanSaveModel"/>). Subclasses that can be saved override this and carry a
-    /// <see cref="LoadableTransformerAttribute"/>; the default says the transformer cannot be saved.
-    /// </summary>
-    public virtual void Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException($"{GetType().Name} cannot be saved: it does not override Save.");
-
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new AppendingRowToRowMapper(Bind(inputSchema));
-
-    /// <summary>
-    /// Checks <paramref name="inputSchema"/> and describes the appended columns. Throw <see cref="ArgumentOutOfRangeException"/> with
-    /// paramName "inputSchema" ("Could not find input column 'X'", "Schema mismatch for input column 'X': expected T1, got T2").
-    /// </summary>
-    protected abstract IReadOnlyList<DataViewSchema.DetachedColumn> GetOutputColumns(DataViewSchema inputSchema);
-
-    /// <summary>The input columns the computation reads (called after <see cref="GetOutputColumns"/> accepted the schema).</summary>
-    protected abstract IEnumerable<DataViewSchema.Column> GetDependencies(DataViewSchema inputSchema);
-
     /// <summary>
     /// Creates the computation for one cursor. <paramref name="input"/> has the dependencies active; take its getters here.
     /// <paramref name="batchCapacity"/> is the most slots that will be staged before a <see cref="BatchedRowMapper.ComputeBatch"/>.
@@ -76,13 +48,6 @@ public abstract class BatchedRowToRowTransformerBase : ITransformer
     internal BatchedRowMapper CreateMapperCore(DataViewRow input, int batchCapacity) =>
         CreateMapper(input, batchCapacity) ?? throw new InvalidOperationException($"{GetType().Name}.CreateMapper returned null.");
 
-    private BatchedAppendingMapper Bind(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        IReadOnlyList<DataViewSchema.DetachedColumn> outputs = GetOutputColumns(inputSchema)
-            ?? throw new InvalidOperationException($"{GetType().Name}.GetOutputColumns returned null.");
-        int[] dependencies = GetDependencies(inputSchema).Select(c =>
-            inputSchema.Owns(c) ? c.Index : throw new InvalidOperationException($"{GetType().Name}.GetDependencies returned column '{c.Name}', which is not in the input schema.")).Distinct().ToArray();
-        return new BatchedAppendingMapper(this, new ColumnBindings(inputSchema, outputs), dependencies);
-    }
+    private protected sealed override AppendingMapper CreateAppendingMapper(ColumnBindings bindings, int[] dependencies) =>
+        new BatchedAppendingMapper(this, bindings, dependencies);
 }
