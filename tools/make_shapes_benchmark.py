@@ -19,8 +19,8 @@ exact. Written files:
     generator.json                 the seed and arguments that produced the folder
 
 Rules (also in docs/default-models.md):
-  * VOC difficult = 1 when the object is heavily occluded (fewer than 70 % of its own pixels are visible) or tiny
-    (fewer than 120 visible pixels). Placement never lets an earlier object drop below 50 % visible.
+  * VOC difficult = 1 when the object is occluded (fewer than 85 % of its own pixels are visible) or tiny
+    (fewer than 120 visible pixels). Placement never lets an earlier object drop below 75 % visible.
   * A pair (image, class) is "difficult" when the union of that class's boxes covers less than 1/4 of the image and
     at least one other class is present in the image.
 
@@ -45,8 +45,8 @@ SPLITS = {"train": 0, "val": 1, "test": 2}
 SIZE = 128
 
 # Documented thresholds.
-MIN_VISIBLE_FRACTION = 0.5        # placement constraint for objects that get covered by later ones
-DIFFICULT_VISIBLE_FRACTION = 0.7  # VOC difficult: fewer than 70 % of the object's pixels visible ...
+MIN_VISIBLE_FRACTION = 0.75       # placement constraint for objects that get covered by later ones
+DIFFICULT_VISIBLE_FRACTION = 0.85 # VOC difficult: fewer than 85 % of the object's pixels visible ...
 DIFFICULT_MIN_PIXELS = 120        # ... or fewer than 120 visible pixels
 BACKGROUND_CONTRAST = (0.3, 0.6)  # the background texture is blended with a flat colour: base * (1 - k) + texture * k
 DIFFICULT_PAIR_AREA = 0.25        # EBP-style difficult pair: class boxes cover < 1/4 of the image, another class present
@@ -245,7 +245,7 @@ def make_image(rng, args):
     for _ in range(n_objects):
         name = CLASSES[rng.randint(len(CLASSES))]
         k = len(full_masks)
-        for _ in range(50):  # find a placement that keeps every earlier object at least half visible
+        for _ in range(50):  # find a placement that keeps every earlier object at least 75 % visible
             r = args.min_radius + (args.max_radius - args.min_radius) * rng.uniform(0, 1) ** 1.3
             cx, cy = rng.uniform(r + 1, SIZE - r - 1), rng.uniform(r + 1, SIZE - r - 1)
             mask = shape_mask(name, cx, cy, r, rng)
