@@ -3,11 +3,11 @@
 
 A long-lived process: the CLI writes one JSON request per line to stdin and reads one JSON reply per line,
 so both sides are timed alternately in the same run, on the same machine, with the same thread count.
-Request: {"task": "vgg16-convs" | "forward" | "gradient" | "integrated-gradients" | "smoothgrad" | "gradcam",
+Request: {"task": "vgg16-convs" | "forward" | "gradient" | "integrated-gradients" | "smoothgrad" | "gradcam" | "gradcam-plus-plus",
           "model": "resnet50", "batch": 1, "size": 224, "iters": 5, "threads": 2, "steps": 32, "samples": 16}
 The method tasks do in plain torch what Captum / pytorch-grad-cam do (autograd with parameter gradients enabled,
 all interpolants or noisy copies in one batch), so their cost is the peers' cost on this machine.
-Reply:   {"seconds": [t1, t2, ...]} or {"error": "..."}
+Reply:   {"seconds": [t1, t2, ...], "peak_rss_mb": VmHWM of the request (model included)} or {"error": "..."}
 """
 import json
 import sys
@@ -99,7 +99,7 @@ def method_task(req):
             g = input_gradient(noisy, targets.repeat_interleave(samples))
             return g.reshape(batch, samples, *x.shape[1:]).mean(1)
         return run
-    if task == "gradcam":
+    if task in ("gradcam", "gradcam-plus-plus"):
         layer = dict(model.named_modules())[req.get("layer", "layer4" if name.startswith("resnet") else "features.29")]
         store = {}
 
@@ -113,11 +113,37 @@ def method_task(req):
             out = model(x)
             model.zero_grad()
             out.gather(1, targets[:, None]).sum().backward()
-            weights = store["g"].mean((2, 3), keepdim=True)
-            cam = torch.relu((weights * store["a"]).sum(1, keepdim=True))
+            a, g = store["a"], store["g"]
+            if task == "gradcam":
+                weights = g.mean((2, 3), keepdim=True)
+            else:  # Grad-CAM++ as pytorch-grad-cam computes its weights
+                g2, g3 = g.pow(2), g.pow(3)
+                aij = g2 / (2 * g2 + a.sum((2, 3), keepdim=True) * g3 + 1e-7)
+                aij = torch.where(g != 0, aij, torch.zeros_like(aij))
+                weights = (torch.relu(g) * aij).sum((2, 3), keepdim=True)
+            cam = torch.relu((weights * a).sum(1, keepdim=True))
             return F.interpolate(cam, size=x.shape[2:], mode="bilinear", align_corners=False)
         return run
     raise ValueError(f"unknown task {task}")
+
+
+def reset_peak_rss():
+    """Starts a new VmHWM at the current RSS (Linux clear_refs "5"), so a request reports its own peak."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def peak_rss_mb():
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
 
 
 def main():
@@ -136,13 +162,14 @@ def main():
             else:
                 fn = method_task(req)
             times = []
+            reset_peak_rss()
             with torch.set_grad_enabled(task not in ("vgg16-convs", "forward")):
                 fn()  # warm-up
                 for _ in range(iters):
                     t0 = time.perf_counter()
                     fn()
                     times.append(time.perf_counter() - t0)
-            reply = {"seconds": times}
+            reply = {"seconds": times, "peak_rss_mb": peak_rss_mb()}
         except Exception as e:  # reported to the caller, which prints it
             reply = {"error": f"{type(e).__name__}: {e}"}
         print(json.dumps(reply), flush=True)

@@ -44,7 +44,7 @@ internal sealed class MethodWorkload : IBenchWorkload
             string? task = _method.Name switch
             {
                 "gradient" or "integrated-gradients" or "smoothgrad" => _method.Name,
-                "gradcam" => "gradcam",
+                "gradcam" or "gradcam-plus-plus" => _method.Name,
                 _ => null,
             };
             if (task is null) return null;

@@ -28,8 +28,8 @@ internal sealed class TorchReference : IDisposable
         return new TorchReference(process);
     }
 
-    /// <summary>Runs a task in the reference process and returns its per-iteration seconds.</summary>
-    public double[] Time(JsonObject request)
+    /// <summary>Runs a task in the reference process: its per-iteration seconds and its peak RSS in MB (model included).</summary>
+    public (double[] Seconds, double? PeakMegabytes) Time(JsonObject request)
     {
         _process.StandardInput.WriteLine(request.ToJsonString());
         _process.StandardInput.Flush();
@@ -37,7 +37,8 @@ internal sealed class TorchReference : IDisposable
             ?? throw new InvalidOperationException("The torch reference process exited (is python3-torch installed? bash eng/install-prerequisites.sh).");
         JsonNode reply = JsonNode.Parse(line)!;
         if (reply["error"] is JsonNode error) throw new InvalidOperationException($"torch reference failed: {error}");
-        return reply["seconds"]!.AsArray().Select(n => n!.GetValue<double>()).ToArray();
+        double[] seconds = reply["seconds"]!.AsArray().Select(n => n!.GetValue<double>()).ToArray();
+        return (seconds, reply["peak_rss_mb"]?.GetValue<double>());
     }
 
     private static string FindScript()

@@ -49,21 +49,25 @@ internal static class BenchCommand
                     Console.Error.WriteLine($"Unknown bench task '{name}'. Known: conv-stack, forward, method.");
                     return 2;
             }
-            var table = new Table().AddColumns("workload", "batch", "threads", "ours s/call", "torch s/call", "ours / torch", "ours s/image");
+            var table = new Table().AddColumns("workload", "batch", "threads", "ours s/call", "torch s/call", "ours / torch", "ours s/image",
+                "ours peak MB", "torch peak MB");
             var rows = new JsonArray();
             using TorchReference? reference = result.GetValue(noTorch) ? null : TorchReference.Start();
             foreach (var create in workloads)
             {
+                GC.Collect();
+                PeakMemory.Reset(); // the workload's peak includes its model and input, as the torch side's does
                 using IBenchWorkload workload = create();
-                var (ours, theirs) = Measure(workload, reference, result.GetValue(rounds), result.GetValue(iterations));
+                var (ours, theirs, ourPeak, theirPeak) = Measure(workload, reference, result.GetValue(rounds), result.GetValue(iterations));
                 double ratio = theirs is { } t ? ours / t : double.NaN;
                 table.AddRow(workload.Name, workload.Images.ToString(), torch.get_num_threads().ToString(), ours.ToString("F4"),
-                    theirs?.ToString("F4") ?? "-", double.IsNaN(ratio) ? "-" : ratio.ToString("F3"), (ours / workload.Images).ToString("F4"));
+                    theirs?.ToString("F4") ?? "-", double.IsNaN(ratio) ? "-" : ratio.ToString("F3"), (ours / workload.Images).ToString("F4"),
+                    ourPeak?.ToString("F0") ?? "-", theirPeak?.ToString("F0") ?? "-");
                 rows.Add(new JsonObject
                 {
                     ["workload"] = workload.Name, ["method"] = (workload as MethodWorkload)?.Method, ["size"] = s, ["batch"] = workload.Images,
                     ["threads"] = torch.get_num_threads(), ["medianSeconds"] = ours, ["torchMedianSeconds"] = theirs,
-                    ["ratio"] = double.IsNaN(ratio) ? null : ratio,
+                    ["ratio"] = double.IsNaN(ratio) ? null : ratio, ["peakMegabytes"] = ourPeak, ["torchPeakMegabytes"] = theirPeak,
                 });
             }
             AnsiConsole.Write(table);
@@ -74,10 +78,11 @@ internal static class BenchCommand
         return command;
     }
 
-    private static (double ours, double? torch) Measure(IBenchWorkload workload, TorchReference? reference, int rounds, int iterations)
+    private static (double ours, double? torch, double? ourPeak, double? torchPeak) Measure(IBenchWorkload workload, TorchReference? reference, int rounds, int iterations)
     {
         var ours = new List<double>();
         var theirs = new List<double>();
+        double? torchPeak = null;
         JsonObject? request = workload.TorchRequest;
         if (request != null)
         {
@@ -88,8 +93,13 @@ internal static class BenchCommand
         for (int round = 0; round < rounds; round++)
         {
             ours.AddRange(Timing.Measure(workload.Run, iterations));
-            if (reference != null && request != null) theirs.AddRange(reference.Time(request));
+            if (reference != null && request != null)
+            {
+                var (seconds, peak) = reference.Time(request);
+                theirs.AddRange(seconds);
+                torchPeak = peak is { } p ? Math.Max(torchPeak ?? 0, p) : torchPeak;
+            }
         }
-        return (Timing.Median(ours), theirs.Count > 0 ? Timing.Median(theirs) : null);
+        return (Timing.Median(ours), theirs.Count > 0 ? Timing.Median(theirs) : null, PeakMemory.Megabytes(), torchPeak);
     }
 }

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs the README's performance table: every workload through `attribution bench` (ours and Debian's PyTorch
+# alternately, same threads), one JSON per run under OUT (default artifacts/bench), then tools/bench_table.py renders
+# the Markdown table. Needs the torchvision exports in artifacts/onnx-cache (the test run writes them) and a quiet
+# machine: the ratios are taken within one run, but a loaded machine still adds noise.
+#   bash tools/run_benchmarks.sh [OUT] [--quick]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-artifacts/bench}"
+quick="${2:-}"
+mkdir -p "$out"
+dotnet build src/Samples/Attribution.Cli -c Release -v q -nologo > /dev/null
+cli=(dotnet run --no-build -c Release --project src/Samples/Attribution.Cli -- bench)
+
+cheap=(gradient gradient-x-input guided-backprop gradcam gradcam-plus-plus fullgrad lrp-epsilon-plus-flat
+       lrp-epsilon-alpha2-beta1-flat excitation-backprop rsp clrp sglrp)
+batches=(1 2 8)
+[[ "$quick" == "--quick" ]] && batches=(2)
+
+for model in resnet50 vgg16; do
+  for b in "${batches[@]}"; do
+    "${cli[@]}" forward --model "$model" --batch "$b" --rounds 3 --iters 2 --json "$out/forward_${model}_b$b.json"
+  done
+  for b in "${batches[@]}"; do
+    "${cli[@]}" method --model "$model" --batch "$b" --rounds 2 --iters 1 --method "${cheap[@]}" --json "$out/methods_${model}_b$b.json"
+  done
+  # The expanded methods at the peers' default step/sample counts, batch 1 and 2 (batch 8 multiplies the work by 8).
+  for b in 1 2; do
+    "${cli[@]}" method --model "$model" --batch "$b" --rounds 2 --iters 1 --method integrated-gradients \
+      --option steps=32 --json "$out/ig32_${model}_b$b.json"
+    "${cli[@]}" method --model "$model" --batch "$b" --rounds 2 --iters 1 --method smoothgrad \
+      --option samples=16 --json "$out/smoothgrad16_${model}_b$b.json"
+  done
+done
+
+# DMBP has no torch counterpart: our time alone. 200 iterations on ResNet50 batch 1; the other settings with
+# 20 iterations (the cost per iteration is constant: the table scales them to 200 and says so).
+"${cli[@]}" method --model resnet50 --batch 1 --rounds 1 --iters 1 --no-torch --method dmbp --json "$out/dmbp200_resnet50_b1.json"
+for model in resnet50 vgg16; do
+  for b in 1 4; do
+    "${cli[@]}" method --model "$model" --batch "$b" --rounds 1 --iters 1 --no-torch --method dmbp \
+      --option iterations=20 --json "$out/dmbp20_${model}_b$b.json"
+  done
+done
+/usr/bin/python3 tools/bench_table.py "$out" | tee "$out/table.md"
