@@ -146,6 +146,30 @@ public sealed class RspTests : TorchTest
     }
 
     [TestMethod]
+    public void Batched_sections_equal_the_per_image_formula()
+    {
+        // SectionOfEveryImage runs all images as the groups of one convolution; each image must get x ⊙ Kᵀ(r / K(x)) with
+        // its own kernel K, as computed one image at a time from the autograd-checked RelevanceKernel.
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(13);
+        foreach (var (padding, groups) in new[] { (new long[] { 1, 1, 1, 1 }, 1L), ([0, 1, 2, 0], 1L), ([1, 1, 1, 1], 2L) })
+        {
+            Tensor x = rand([3, 4, 9, 8], g, ScalarType.Float64);
+            using var conv = new Conv2d("c", "x", "y", randn([6, 4 / groups, 3, 3], g, ScalarType.Float64).DetachFromDisposeScope(), null, [2, 1], padding, [1, 1], groups);
+            Tensor r = randn(conv.Forward([x], null).shape, g, ScalarType.Float64);
+            Tensor batched = RspConvRule.SectionOfEveryImage(conv, x, r);
+            for (long n = 0; n < x.shape[0]; n++)
+            {
+                Tensor xn = x.narrow(0, n, 1), rn = r.narrow(0, n, 1);
+                Tensor kernel = RspConvRule.RelevanceKernel(conv, xn, rn);
+                Tensor z = conv.ForwardWith(xn, kernel, null) * rn.ne(0).to(rn.dtype);
+                Tensor expected = xn * conv.TransposeWith(Stabilizer.SafeDivide(rn, z), xn, kernel);
+                AssertClose(expected, batched.narrow(0, n, 1), 1e-10, $"image {n}, padding [{string.Join(",", padding)}], groups {groups}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void Pool_and_first_layer_rules_conserve()
     {
         using DisposeScope scope = NewDisposeScope();
