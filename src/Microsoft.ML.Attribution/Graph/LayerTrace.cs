@@ -22,4 +22,27 @@ public sealed class LayerTrace
     public IReadOnlyList<bool> ConstantInputs { get; internal set; } = Array.Empty<bool>();
 
     public bool IsConstant(int input) => input < ConstantInputs.Count && ConstantInputs[input];
+
+    private Dictionary<(object Owner, string Key), Tensor>? _cache;
+
+    /// <summary>
+    /// A tensor derived from this trace alone (e.g. a rule's modified forward z = W⁺x + b⁺), computed once per tape: methods that
+    /// propagate several seeds over one recorded pass (CLRP, SGLRP, several targets) reuse it. <paramref name="owner"/> and
+    /// <paramref name="key"/> identify what was computed (the layer view and the rule's variant); the tape disposes the cache.
+    /// </summary>
+    public Tensor GetOrAdd(object owner, string key, Func<Tensor> compute)
+    {
+        _cache ??= new();
+        if (_cache.TryGetValue((owner, key), out Tensor? cached)) return cached;
+        Tensor value = compute().DetachFromDisposeScope();
+        _cache[(owner, key)] = value;
+        return value;
+    }
+
+    internal void DisposeCache()
+    {
+        if (_cache is null) return;
+        foreach (Tensor t in _cache.Values) t.Dispose();
+        _cache = null;
+    }
 }

@@ -43,7 +43,11 @@ public sealed class Tape : IDisposable
 
     public void Dispose()
     {
-        foreach (LayerTrace trace in _traces) trace.Indices?.Dispose();
+        foreach (LayerTrace trace in _traces)
+        {
+            trace.Indices?.Dispose();
+            trace.DisposeCache();
+        }
         foreach (Tensor t in _values.Values) t.Dispose();
         _values.Clear();
     }

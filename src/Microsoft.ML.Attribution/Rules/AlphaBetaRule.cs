@@ -36,10 +36,10 @@ public sealed class AlphaBetaRule : LinearRule
         Tensor? bn = IncludeBias && layer.Bias is { } b2 ? Negative(b2) : null;
         if (IsNonNegative(input))
         {
-            Tensor sPositive = Rules.Stabilizer.Divide(relevance, Forward(layer, input, wp, bp), Stabilizer);
+            Tensor sPositive = Rules.Stabilizer.Divide(relevance, Once(layer, $"z+ x>=0 bias={IncludeBias}", () => Forward(layer, input, wp, bp)), Stabilizer);
             Tensor onlyPositive = Contribution(layer, input, sPositive, wp, input);
             if (Beta == 0) return onlyPositive * Alpha;
-            Tensor sNegative = Rules.Stabilizer.Divide(relevance, Forward(layer, input, wn, bn), Stabilizer);
+            Tensor sNegative = Rules.Stabilizer.Divide(relevance, Once(layer, $"z- x>=0 bias={IncludeBias}", () => Forward(layer, input, wn, bn)), Stabilizer);
             return onlyPositive * Alpha - Contribution(layer, input, sNegative, wn, input) * Beta;
         }
 

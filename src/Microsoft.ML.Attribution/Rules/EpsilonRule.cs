@@ -14,7 +14,9 @@ public sealed class EpsilonRule(double epsilon = 1e-6, bool includeBias = true) 
 
     protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
     {
-        Tensor z = Forward(layer, input, layer.Weight, IncludeBias ? layer.Bias : null);
+        Tensor z = IncludeBias && RecordedOutput(layer) is { } recorded
+            ? recorded
+            : Once(layer, $"z bias={IncludeBias}", () => Forward(layer, input, layer.Weight, IncludeBias ? layer.Bias : null));
         Tensor s = Stabilizer.Divide(relevance, z, Epsilon);
         return Contribution(layer, input, s, layer.Weight, input);
     }

@@ -21,7 +21,7 @@ public sealed class GammaRule(double gamma = 0.25, double stabilizer = 1e-6) : L
         Tensor wUp = w + Positive(w) * Gamma, wDown = w + Negative(w) * Gamma;
         Tensor? bUp = layer.Bias is { } b ? b + Positive(b) * Gamma : null;
         Tensor? bDown = layer.Bias is { } b2 ? b2 + Negative(b2) * Gamma : null;
-        Tensor z = Forward(layer, input, w, layer.Bias);
+        Tensor z = RecordedOutput(layer) ?? Forward(layer, input, w, layer.Bias);
         if (IsNonNegative(input))
         {
             Tensor up = Rules.Stabilizer.Divide(relevance * z.gt(0), Forward(layer, input, wUp, bUp), Stabilizer);

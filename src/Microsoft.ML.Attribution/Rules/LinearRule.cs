@@ -18,9 +18,33 @@ public abstract class LinearRule : IRule
         if (trace.Layer is not ILinearLayer layer)
             throw new InvalidOperationException($"Rule '{Name}' needs an affine layer (Conv2d, Linear, BatchNorm), not {trace.Layer}.");
         using var scope = NewDisposeScope();
-        Tensor result = Relevance(layer, trace.Input, relevance);
-        return [result.MoveToOuterDisposeScope()];
+        LayerTrace? previous = t_trace;
+        t_trace = trace;
+        try
+        {
+            Tensor result = Relevance(layer, trace.Input, relevance);
+            return [result.MoveToOuterDisposeScope()];
+        }
+        finally
+        {
+            t_trace = previous;
+        }
     }
+
+    [ThreadStatic]
+    private static LayerTrace? t_trace;
+
+    /// <summary>The recorded output W·x + b of the traced layer itself (null for a wrapped view such as negated weights).</summary>
+    protected static Tensor? RecordedOutput(ILinearLayer layer) =>
+        t_trace is { } trace && ReferenceEquals(trace.Layer, layer) ? trace.Output : null;
+
+    /// <summary>
+    /// <paramref name="compute"/>() once per recorded pass: a modified forward z depends on the layer's recorded input alone,
+    /// so a second propagation over the same tape (CLRP's dual, SGLRP's other classes, more targets) reuses it. Only for the
+    /// traced layer itself (a wrapper such as <see cref="NegatedWeightRule"/> computes afresh); the tape frees the cache.
+    /// </summary>
+    protected static Tensor Once(ILinearLayer layer, string key, Func<Tensor> compute) =>
+        t_trace is { } trace && ReferenceEquals(trace.Layer, layer) ? trace.GetOrAdd(layer, key, compute) : compute();
 
     /// <summary>The input relevance; runs inside a dispose scope, so temporaries need no disposal.</summary>
     protected abstract Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance);

@@ -21,13 +21,13 @@ public sealed class ZPlusRule(double stabilizer = 1e-6, bool includeBias = true)
         Tensor? bp = IncludeBias && layer.Bias is { } b ? Positive(b) : null;
         if (IsNonNegative(input))
         {
-            Tensor zOnly = Forward(layer, input, wp, bp);
+            Tensor zOnly = Once(layer, $"z+ x>=0 bias={IncludeBias}", () => Forward(layer, input, wp, bp));
             return Contribution(layer, input, Rules.Stabilizer.Divide(relevance, zOnly, Stabilizer), wp, input);
         }
 
         Tensor wn = Negative(layer.Weight);
         Tensor xp = Positive(input), xn = Negative(input);
-        Tensor z = Forward(layer, xp, wp, bp) + Forward(layer, xn, wn, null);
+        Tensor z = Once(layer, $"z+ bias={IncludeBias}", () => Forward(layer, xp, wp, bp) + Forward(layer, xn, wn, null));
         Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer);
         return Contribution(layer, xp, s, wp, input) + Contribution(layer, xn, s, wn, input);
     }

@@ -25,7 +25,9 @@ internal sealed class TorchReference : IDisposable
             UseShellExecute = false,
         };
         Process process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {python} {script}.");
-        return new TorchReference(process);
+        var reference = new TorchReference(process);
+        reference.Time(new JsonObject { ["task"] = "ping" }); // python and torch finish loading before anything is timed
+        return reference;
     }
 
     /// <summary>Runs a task in the reference process: its per-iteration seconds and its peak RSS in MB (model included).</summary>

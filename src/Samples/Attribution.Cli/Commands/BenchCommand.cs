@@ -55,9 +55,9 @@ internal static class BenchCommand
             using TorchReference? reference = result.GetValue(noTorch) ? null : TorchReference.Start();
             foreach (var create in workloads)
             {
-                GC.Collect();
-                PeakMemory.Reset(); // the workload's peak includes its model and input, as the torch side's does
                 using IBenchWorkload workload = create();
+                GC.Collect(); // the ONNX bytes of the import are garbage now
+                PeakMemory.Reset(); // from the resident model and input on, as the torch side measures
                 var (ours, theirs, ourPeak, theirPeak) = Measure(workload, reference, result.GetValue(rounds), result.GetValue(iterations));
                 double ratio = theirs is { } t ? ours / t : double.NaN;
                 table.AddRow(workload.Name, workload.Images.ToString(), torch.get_num_threads().ToString(), ours.ToString("F4"),
