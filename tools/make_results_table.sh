@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Produces the README's results table on the bundled default models and the 40-image sample (shapes benchmark v2):
 # `attribution evaluate` (pointing game all/difficult on every (image, class) pair; deletion and insertion AUC on the
-# first 16 images) and `attribution sanity` (class sensitivity on all 40 images, cascading randomization on the first 8)
+# first 8 images) and `attribution sanity` (class sensitivity on all 40 images, cascading randomization on the first 4)
 # for every method, then tools/results_table.py renders docs/results/shapes-benchmark.md and the README section
 # between its markers.   bash tools/make_results_table.sh [OUT]   (about 20 minutes on 2 cores)
 set -euo pipefail
@@ -20,18 +20,18 @@ methods=(gradient gradient-x-input integrated-gradients smoothgrad guided-backpr
          gradcam-plus-plus scorecam guided-gradcam fullgrad occlusion rise dmbp rsp clrp sglrp)
 # RISE with 1000 masks instead of its 4000 (the table's run time); everything else at its defaults.
 options=(--option rise.mask-count=1000)
-first8=()
-for i in 0 1 2 3 4 5 6 7; do first8+=("$data/JPEGImages/test_0000$i.png"); done
+first4=()
+for i in 0 1 2 3; do first4+=("$data/JPEGImages/test_0000$i.png"); done
 
 for model in shapes_vgg shapes_resnet; do
   onnx="$models/$model.onnx"
   "${cli[@]}" evaluate --model "$onnx" --dataset "$data" "${pre[@]}" "${options[@]}" --method center "${methods[@]}" \
     --metric pointing --json "$out/pointing_$model.json"
   "${cli[@]}" evaluate --model "$onnx" --dataset "$data" "${pre[@]}" "${options[@]}" --method "${methods[@]}" \
-    --metric deletion insertion --limit 16 --json "$out/deletion_$model.json"
+    --metric deletion insertion --limit 8 --json "$out/deletion_$model.json"
   "${cli[@]}" sanity --model "$onnx" --input "$data/JPEGImages" "${pre[@]}" "${options[@]}" --method "${methods[@]}" \
     --test class-sensitivity --json "$out/class_$model.json"
-  "${cli[@]}" sanity --model "$onnx" --input "${first8[@]}" "${pre[@]}" "${options[@]}" --method "${methods[@]}" \
+  "${cli[@]}" sanity --model "$onnx" --input "${first4[@]}" "${pre[@]}" "${options[@]}" --method "${methods[@]}" \
     --test randomization --json "$out/randomization_$model.json"
 done
 /usr/bin/python3 tools/results_table.py "$out" docs/results/shapes-benchmark.md README.md

@@ -52,6 +52,30 @@ public sealed partial class CliReportTests : TorchTest
     }
 
     [TestMethod]
+    public void ReportRunsOnTheBundledDefaultModelsAndSample()
+    {
+        // What the README's main command does (no --models/--dataset: src/Samples/assets), on 4 images and with
+        // DMBP shortened so the test stays quick; the seed methods must run on both default models without failures.
+        string output = Transforms.TransformFixtures.TempFolder("default-report");
+        int exit = CliTestData.Run("report", "--out", output, "--limit", "4", "--show", "2", "--method", "gradient", "dmbp", "rsp", "clrp",
+            "--option", "dmbp.iterations=5");
+        Assert.AreEqual(0, exit);
+        JsonObject results = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "results.json")))!.AsObject();
+        CollectionAssert.AreEqual(new[] { "shapes_vgg", "shapes_resnet" }, results["models"]!.AsArray().Select(m => (string?)m!["model"]).ToArray());
+        foreach (JsonNode? model in results["models"]!.AsArray())
+        {
+            Assert.AreEqual(4, (int)model!["images"]!);
+            foreach (JsonNode? method in model["results"]!.AsArray())
+            {
+                Assert.AreEqual(0, method!["errors"]!.AsArray().Count, $"{model["model"]} {method["method"]}: no failed pairs");
+                JsonNode all = method["metrics"]!["pointing"]!["all"]!;
+                Assert.AreEqual((int)model["pairs"]!, (int)all["hits"]! + (int)all["misses"]!, $"{model["model"]} {method["method"]}: every pair scored");
+            }
+        }
+        Assert.IsTrue(File.Exists(Path.Combine(output, "report.html")));
+    }
+
+    [TestMethod]
     public void ModelSetFilesInSeveralLayoutsAreRead()
     {
         string folder = Transforms.TransformFixtures.TempFolder("model-set");
