@@ -34,9 +34,11 @@ def model_table(folder, model):
     deletion_by, class_by, random_by = by(deletion), by(classes), by(randomization)
     lines = [
         f"**{model}** — pointing game on {pointing['pairs']} (image, class) pairs of {pointing['images']} images "
-        f"(tolerance 15 px; per-class mean accuracy, %); deletion/insertion AUC on the first "
-        f"{deletion['images'] if deletion else 0} images; class sensitivity on {classes['inputs'] if classes else 0} images; "
-        f"randomization on {randomization['inputs'] if randomization else 0} images.",
+        f"(tolerance {pointing['results'][0]['metrics']['pointing']['tolerance']:g} px; per-class mean accuracy, %); "
+        + "; ".join(f"{what} {'on ' + str(n) + ' images' if n else 'not run yet'}" for what, n in (
+            ("deletion/insertion AUC", deletion["images"] if deletion else 0),
+            ("class sensitivity", classes["inputs"] if classes else 0),
+            ("randomization", randomization["inputs"] if randomization else 0))) + ".",
         "",
         "| method | pointing all | pointing difficult | deletion AUC ↓ | insertion AUC ↑ | top vs least-likely class: Spearman ↓ "
         "| all layers randomized: Spearman abs ↓ | SSIM ↓ | failed |",

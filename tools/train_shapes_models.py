@@ -239,8 +239,8 @@ def main(argv):
     log(f"train {len(data['train'][0])}, val {len(data['val'][0])}, test {len(data['test'][0])}; mean {mean}, std {std}")
 
     hyper = {
-        "shapes_vgg": {"seed": 1, "epochs": 16, "batch_size": 32, "lr": 2e-3, "weight_decay": 5e-4, "warmup_fraction": 0.15},
-        "shapes_resnet": {"seed": 2, "epochs": 16, "batch_size": 32, "lr": 2e-3, "weight_decay": 5e-4, "warmup_fraction": 0.15},
+        "shapes_vgg": {"seed": 1, "epochs": 24, "batch_size": 32, "lr": 2e-3, "weight_decay": 5e-4, "warmup_fraction": 0.15},
+        "shapes_resnet": {"seed": 2, "epochs": 20, "batch_size": 32, "lr": 2e-3, "weight_decay": 5e-4, "warmup_fraction": 0.15},
     }
     os.makedirs(a.out, exist_ok=True)
     json_path = os.path.join(a.out, "shapes_models.json")
