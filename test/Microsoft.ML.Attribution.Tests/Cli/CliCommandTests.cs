@@ -144,6 +144,8 @@ public sealed class CliCommandTests : TorchTest
         }
         // A value the parser rejects is System.CommandLine's parse error (exit 1); mistakes found by the command itself exit 2.
         Assert.AreEqual(1, CliTestData.Run("sanity", "--model", CliTestData.Model, "--input", data.Images, "--test", "nonsense"));
+        Assert.AreEqual(1, CliTestData.Run("evaluate", "--model", CliTestData.Model, "--dataset", data.Voc, "--tolerance", "0"),
+            "a rejected tolerance is a one-line error, exit 1");
     }
 
     [TestMethod]

@@ -2,7 +2,10 @@ using Spectre.Console;
 
 namespace Attribution.Cli.Shared;
 
-/// <summary>Runs a command's body: usage mistakes print one line and return 2; anything else propagates (System.CommandLine prints it, exit 1).</summary>
+/// <summary>
+/// Runs a command's body: usage mistakes print one line and return 2; bad inputs the library rejects (an argument out of
+/// range, a missing or malformed file, an unsupported model) print their message and return 1; anything else propagates.
+/// </summary>
 internal static class CommandRunner
 {
     public static int Run(Func<int> body)
@@ -15,6 +18,11 @@ internal static class CommandRunner
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 2;
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException)
+        {
+            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 1;
         }
     }
 
