@@ -38,8 +38,8 @@ public sealed class RspConvRule(bool purge = false) : IRule
         long rows = x.shape[0];
         Tensor sections = SectionOfEveryImage(conv, cat([x, x], 0), cat([positive, negative], 0));
         Tensor c = sections.narrow(0, 0, rows) - sections.narrow(0, rows, rows);
-        Tensor combined = pointwise ? c : c * 2.0;
-        if (pointwise) return [combined.MoveToOuterDisposeScope()];
+        if (pointwise) return [c.MoveToOuterDisposeScope()];
+        Tensor combined = c * 2.0;
 
         // Uniform shift: remove the surplus ΣC − ΣR evenly from the non-zero units (ΣC = 2ΣR when nothing is lost).
         long[] perRow = [1, 2, 3];
@@ -55,14 +55,22 @@ public sealed class RspConvRule(bool purge = false) : IRule
     /// </summary>
     internal static Tensor RelevanceKernel(Conv2d conv, Tensor x, Tensor r)
     {
-        if (conv.HasSymmetricPadding)
-            return F.conv2d_backward(r, x, conv.Weight, conv.Stride, [conv.Padding[0], conv.Padding[1]], conv.Dilation, conv.Groups,
-                input_grad: false, weight_grad: true).weight!;
-        using Tensor padded = F.pad(x, [conv.Padding[1], conv.Padding[3], conv.Padding[0], conv.Padding[2]]);
-        return F.conv2d_backward(r, padded, conv.Weight, conv.Stride, null, conv.Dilation, conv.Groups, input_grad: false, weight_grad: true).weight!;
+        using var scope = NewDisposeScope();
+        var (padded, padding) = Padded(conv, x);
+        return Kernels(conv, padded, r, padding, images: 1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>One section's z-rule with its own relevance-weighted kernel.</summary>
+    /// <summary>The weight gradient with <paramref name="images"/> stacked as groups (the weight is only needed for its shape).</summary>
+    private static Tensor Kernels(Conv2d conv, Tensor x, Tensor r, long[] padding, long images) =>
+        F.conv2d_backward(r, x, images == 1 ? conv.Weight : conv.Weight.repeat(images, 1, 1, 1), conv.Stride, padding, conv.Dilation,
+            images * conv.Groups, input_grad: false, weight_grad: true).weight!;
+
+    /// <summary><paramref name="x"/> padded explicitly where the padding is asymmetric, with the padding left for the convolution.</summary>
+    private static (Tensor Padded, long[] Padding) Padded(Conv2d conv, Tensor x) =>
+        conv.HasSymmetricPadding
+            ? (x, [conv.Padding[0], conv.Padding[1]])
+            : (F.pad(x, [conv.Padding[1], conv.Padding[3], conv.Padding[0], conv.Padding[2]]), [0, 0]);
+
     /// <summary>
     /// x ⊙ Kᵀ(r / K(x)) with each image's own relevance kernels K = ∂⟨r, conv(x)⟩/∂W (methods.md §2.4). The kernels differ
     /// per image, so the images become the groups of one grouped convolution ([B, C, H, W] → [1, B·C, H, W], groups ×B):
@@ -73,17 +81,10 @@ public sealed class RspConvRule(bool purge = false) : IRule
         using var scope = NewDisposeScope();
         long images = x.shape[0], inChannels = x.shape[1], outChannels = r.shape[1];
         long groups = images * conv.Groups;
-        long[] padding = [conv.Padding[0], conv.Padding[1]];
-        Tensor padded = x;
-        if (!conv.HasSymmetricPadding)
-        {
-            padded = F.pad(x, [conv.Padding[1], conv.Padding[3], conv.Padding[0], conv.Padding[2]]);
-            padding = [0, 0];
-        }
+        var (padded, padding) = Padded(conv, x);
         Tensor xs = padded.reshape(1, images * inChannels, padded.shape[2], padded.shape[3]);
         Tensor rs = r.reshape(1, images * outChannels, r.shape[2], r.shape[3]);
-        Tensor shapeOnly = conv.Weight.repeat(images, 1, 1, 1); // the weight gradient needs the weight's shape
-        Tensor kernels = F.conv2d_backward(rs, xs, shapeOnly, conv.Stride, padding, conv.Dilation, groups, input_grad: false, weight_grad: true).weight!;
+        Tensor kernels = Kernels(conv, xs, rs, padding, images);
         Tensor z = F.conv2d(xs, kernels, null, conv.Stride, padding, conv.Dilation, groups) * rs.ne(0).to(rs.dtype);
         Tensor s = Stabilizer.SafeDivide(rs, z);
         Tensor back = F.conv2d_backward(s, xs, kernels, conv.Stride, padding, conv.Dilation, groups).input!
