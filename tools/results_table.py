@@ -26,25 +26,28 @@ def fmt(v, percent=False):
 
 
 def model_table(folder, model):
-    pointing, deletion = load(folder, "pointing", model), load(folder, "deletion", model)
-    classes, randomization = load(folder, "class", model), load(folder, "randomization", model)
+    pointing, costly = load(folder, "pointing", model), load(folder, "pointing-costly", model)
+    deletion, classes, randomization = load(folder, "deletion", model), load(folder, "class", model), load(folder, "randomization", model)
     if pointing is None:
         return None
     by = lambda doc: {r["method"]: r for r in doc["results"]} if doc else {}  # noqa: E731
     deletion_by, class_by, random_by = by(deletion), by(classes), by(randomization)
+    runs = [(pointing, r) for r in pointing["results"]] + ([(costly, r) for r in costly["results"]] if costly else [])
+    tolerance = pointing["results"][0]["metrics"]["pointing"]["tolerance"]
+    tiers = "; ".join(f"{doc['pairs']} pairs of the first {doc['images']} images for {what}" for doc, what in
+                      ((pointing, "the rest"), (costly, ", ".join(r["method"] for r in costly["results"]) if costly else "")) if doc)
     lines = [
-        f"**{model}** — pointing game on {pointing['pairs']} (image, class) pairs of {pointing['images']} images "
-        f"(tolerance {pointing['results'][0]['metrics']['pointing']['tolerance']:g} px; per-class mean accuracy, %); "
-        + "; ".join(f"{what} {'on ' + str(n) + ' images' if n else 'not run yet'}" for what, n in (
+        f"**{model}** — pointing game (tolerance {tolerance:g} px; per-class mean accuracy, %) on the models' test split: {tiers}; "
+        + "; ".join(f"{what} {'on ' + str(n) + ' images of the bundled sample' if n else 'not run yet'}" for what, n in (
             ("deletion/insertion AUC", deletion["images"] if deletion else 0),
             ("class sensitivity", classes["inputs"] if classes else 0),
             ("randomization", randomization["inputs"] if randomization else 0))) + ".",
         "",
-        "| method | pointing all | pointing difficult | deletion AUC ↓ | insertion AUC ↑ | top vs least-likely class: Spearman ↓ "
-        "| all layers randomized: Spearman abs ↓ | SSIM ↓ | failed |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| method | pairs | pointing all | pointing difficult | s / pair | deletion AUC ↓ | insertion AUC ↑ "
+        "| top vs least-likely class: Spearman ↓ | all layers randomized: Spearman abs ↓ | SSIM ↓ | failed |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in pointing["results"]:
+    for doc, r in runs:
         m = r["method"]
         game = r["metrics"]["pointing"]
         difficult = game.get("difficult")
@@ -53,9 +56,10 @@ def model_table(folder, model):
         layers = random_by.get(m, {}).get("layers", [])
         last = layers[-1]["metrics"] if layers else {}
         failed = len(r.get("errors", []))
+        per_pair = r.get("seconds") / doc["pairs"] if r.get("seconds") is not None and m != "center" else None
         lines.append(
-            f"| {m} | {fmt(game['all']['meanAccuracy'], True)} | {fmt(difficult['meanAccuracy'] if difficult else None, True)} "
-            f"| {fmt(d.get('deletion', {}).get('meanAuc'))} | {fmt(d.get('insertion', {}).get('meanAuc'))} "
+            f"| {m} | {doc['pairs']} | {fmt(game['all']['meanAccuracy'], True)} | {fmt(difficult['meanAccuracy'] if difficult else None, True)} "
+            f"| {fmt(per_pair)} | {fmt(d.get('deletion', {}).get('meanAuc'))} | {fmt(d.get('insertion', {}).get('meanAuc'))} "
             f"| {fmt(c.get('spearman'))} | {fmt(last.get('spearmanAbsolute'))} | {fmt(last.get('ssim'))} | {failed} |")
     return "\n".join(lines)
 

@@ -92,11 +92,13 @@ internal static class EvaluateCommand
             {
                 var evaluation = new MethodEvaluation(methods[k], classNames, tolerance, difficult, metrics);
                 evaluations.Add(evaluation);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 if (methods[k] == CenterBaseline.MethodName)
                 {
                     foreach (var (image, className, _) in pairs.Pairs)
                         evaluation.AddCenter(pairs.Images[image], className);
                     progressFor(k)(inputs.Count);
+                    evaluation.Elapsed = clock.Elapsed;
                     continue;
                 }
                 // All pairs are image files, so rows stream in pair order and outcomes line up with the pairs.
@@ -114,6 +116,7 @@ internal static class EvaluateCommand
                     }
                     onRow?.Invoke(methods[k], row);
                 }
+                evaluation.Elapsed = clock.Elapsed;
             }
         });
         return evaluations;

@@ -36,6 +36,9 @@ internal sealed class MethodEvaluation
 
     public PointingGame Game { get; }
 
+    /// <summary>Wall time of explaining and scoring every pair with this method.</summary>
+    public TimeSpan Elapsed { get; set; }
+
     /// <summary>The outcome of each pair added, in order (null when the pair failed or the pointing game was not asked for).</summary>
     public List<PointingOutcome?> Outcomes { get; } = [];
 
@@ -103,6 +106,7 @@ internal sealed class MethodEvaluation
         return new JsonObject
         {
             ["method"] = Method,
+            ["seconds"] = JsonOutput.Number(Elapsed.TotalSeconds),
             ["metrics"] = metrics,
             ["errors"] = new JsonArray(_errors.Select(e => (JsonNode)new JsonObject { ["pair"] = e.Pair, ["error"] = e.Error }).ToArray()),
         };
