@@ -146,6 +146,38 @@ public sealed class CliDefaultModelTests : TorchTest
     }
 
     [TestMethod]
+    public void StudyOnTheDefaultModelTakesImagesThroughThePreprocessing()
+    {
+        string folder = TransformFixtures.TempFolder("default-study");
+        AnnotatedDataset sample = Sample();
+        string[] images = sample.Images.Take(2).Select(i => i.Path).ToArray();
+        string json = Path.Combine(folder, "study.json"), markdown = Path.Combine(folder, "study.md");
+
+        Assert.AreEqual(0, CliTestData.Run([
+            "study", "--model", Vgg, "--input", .. images, "--variant", "gradient", "lrp-z-plus", "clrp-dual1", "--no-randomization",
+            "--json", json, "--markdown", markdown, .. Preprocessing()]));
+
+        JsonObject study = JsonNode.Parse(File.ReadAllText(json))!.AsObject();
+        Assert.AreEqual(2, (int)study["images"]!);
+        JsonArray variants = study["class_sensitivity"]!.AsArray();
+        CollectionAssert.AreEqual(new[] { "gradient", "lrp-z-plus", "clrp-dual1" }, variants.Select(v => (string?)v!["variant"]).ToArray());
+        foreach (JsonNode? variant in variants)
+        {
+            int[] top = variant!["top_classes"]!.AsArray().Select(t => (int)t!).ToArray();
+            for (int i = 0; i < 2; i++)
+                Assert.Contains(top[i], sample.Images[i].Objects.Select(o => sample.ClassIndex(o.ClassName)).ToHashSet(), "the preprocessed images are classified as what they hold");
+            Assert.IsTrue((double)variant["mean"]!["ssim"]! is >= -1 and <= 1);
+        }
+        // Claim 16 on the default model: CLRP's two class maps are less alike than LRP-z+'s.
+        double Spearman(string name) => (double)variants.First(v => (string?)v!["variant"] == name)!["mean"]!["spearman"]!;
+        Assert.IsLessThan(Spearman("lrp-z-plus"), Spearman("clrp-dual1"));
+        StringAssert.Contains(File.ReadAllText(markdown), "clrp-dual1");
+
+        Assert.AreEqual(2, CliTestData.Run(["study", "--model", Vgg, "--input", Path.Combine(folder, "missing.png"), .. Preprocessing()]),
+            "a missing input is a usage error");
+    }
+
+    [TestMethod]
     public void BenchOnTheDefaultModelTimesAtItsInputSize()
     {
         string json = Path.Combine(TransformFixtures.TempFolder("default-bench"), "bench.json");

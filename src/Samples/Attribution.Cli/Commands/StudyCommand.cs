@@ -6,6 +6,7 @@ using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Metrics;
 using Microsoft.ML.Attribution.Onnx;
 using Microsoft.ML.Attribution.Torch;
+using Attribution.Cli.Shared;
 using Spectre.Console;
 using static Microsoft.ML.Attribution.Torch.torch;
 
@@ -22,7 +23,12 @@ internal static class StudyCommand
     {
         var command = new Command("study", "Class sensitivity and cascading randomization of the positive aggregation/propagation variants (methods.md §4).");
         var model = new Option<string>("--model") { Description = "The .onnx classifier.", Required = true };
-        var input = new Option<string>("--input") { Description = "Preprocessed images as .npy [N, C, H, W] float32.", Required = true };
+        var input = new Option<string[]>("--input")
+        {
+            Description = "Image files, folders (preprocessed by --size/--mean/--std), or .npy float32 tensors [N, C, H, W] used as-is.",
+            Required = true, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true,
+        };
+        var preprocessingOptions = new CommonOptions();
         var markdown = new Option<string?>("--markdown") { Description = "Write the Markdown report to this file." };
         var json = new Option<string?>("--json") { Description = "Write every number (per image, every curve step) as JSON to this file." };
         var variants = new Option<string[]>("--variant") { Description = "Only these configurations (default: all).", AllowMultipleArgumentsPerToken = true };
@@ -36,11 +42,15 @@ internal static class StudyCommand
         var noRandomization = new Option<bool>("--no-randomization") { Description = "Only the class-sensitivity part (much faster)." };
         foreach (Option option in new Option[] { model, input, markdown, json, variants, contrast, low, high, sigma, seed, threads, note, noRandomization })
             command.Options.Add(option);
-        command.SetAction(result =>
+        preprocessingOptions.AddPreprocessingTo(command);
+        command.SetAction(result => CommandRunner.Run(() =>
         {
             torch.set_num_threads(result.GetValue(threads));
-            using Network network = OnnxImporter.Load(result.GetValue(model)!);
-            using Tensor inputs = Npy.Load(result.GetValue(input)!);
+            using Network network = ModelLoader.Load(result.GetValue(model)!);
+            Preprocessing preprocessing = preprocessingOptions.GetPreprocessing(result, ModelLoader.InputSize(network));
+            IReadOnlyList<InputItem> items = InputCollector.Collect(result.GetValue(input)!);
+            float[] pixels = new ExplainRunner(network, preprocessing, batchSize: 1).Pixels(items, out long[] shape);
+            using Tensor inputs = tensor(pixels, shape);
             double lowest = result.GetValue(low) ?? inputs.min().item<float>();
             double highest = result.GetValue(high) ?? inputs.max().item<float>();
             IReadOnlyList<StudyVariant> selected = Select(StudyVariants.All(lowest, highest), result.GetValue(variants));
@@ -59,7 +69,7 @@ internal static class StudyCommand
 
             var report = new StudyReport(
                 Command: "attribution " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1).Select(ShellQuoted)),
-                Model: result.GetValue(model)!, Input: result.GetValue(input)!, Images: (int)inputs.shape[0],
+                Model: result.GetValue(model)!, Input: string.Join(" ", result.GetValue(input)!), Images: (int)inputs.shape[0],
                 Low: lowest, High: highest, Variants: selected, ClassOptions: classOptions, Randomization: randomization,
                 Blocks: randomization.Blocks ?? CascadingRandomization.DefaultBlocks(network),
                 Classes: classes, Curves: curves, Seconds: clock.Elapsed.TotalSeconds, Note: result.GetValue(note));
@@ -67,7 +77,7 @@ internal static class StudyCommand
             if (result.GetValue(markdown) is { } md) File.WriteAllText(md, report.ToMarkdown());
             if (result.GetValue(json) is { } path) File.WriteAllText(path, report.ToJson());
             return 0;
-        });
+        }));
         return command;
     }
 

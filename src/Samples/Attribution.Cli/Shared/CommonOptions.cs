@@ -30,6 +30,13 @@ internal sealed class CommonOptions
             command.Options.Add(option);
     }
 
+    /// <summary>Only --size, --mean and --std (for verbs that pick their own methods and batching).</summary>
+    public void AddPreprocessingTo(Command command)
+    {
+        foreach (Option option in new Option[] { Size, Mean, Std })
+            command.Options.Add(option);
+    }
+
     /// <summary>The preprocessing for a model whose input is <paramref name="modelSize"/> (0: not fixed).</summary>
     public Preprocessing GetPreprocessing(ParseResult result, int modelSize)
     {

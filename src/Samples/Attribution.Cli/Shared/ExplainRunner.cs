@@ -23,10 +23,7 @@ internal sealed class ExplainRunner(Network network, Preprocessing preprocessing
         if (imageIndices.Length > 0)
         {
             IDataView rows = _context.Data.LoadFromEnumerable(imageIndices.Select(i => new ImageInputRow { Path = items[i].ImagePath!, Target = targets?[i] ?? 0 }).ToArray());
-            var preprocess = _context.Transforms.LoadImages("Image", null, "Path")
-                .Append(_context.Transforms.ResizeImages("Resized", preprocessing.Size, preprocessing.Size, "Image", ResizingKind.Fill))
-                .Append(_context.Transforms.ExtractPixels("Pixels", "Resized", scaleImage: 1 / 255f, mean: preprocessing.Mean, std: preprocessing.Std));
-            foreach (ExplainedRow row in Explain(preprocess.Fit(rows).Transform(rows), imageIndices, method, methodOptions, targets is not null, onRows, withPixels, cancellationToken))
+            foreach (ExplainedRow row in Explain(Preprocess(rows), imageIndices, method, methodOptions, targets is not null, onRows, withPixels, cancellationToken))
                 yield return row;
         }
         if (tensorIndices.Length > 0)
@@ -36,6 +33,62 @@ internal sealed class ExplainRunner(Network network, Preprocessing preprocessing
                 yield return row;
         }
     }
+
+    /// <summary>
+    /// The model inputs [N, C, H, W] of items as the pipeline prepares them (image files) or as given (.npy rows); throws naming
+    /// every input that cannot be read, since a batch needs all of its rows.
+    /// </summary>
+    public float[] Pixels(IReadOnlyList<InputItem> items, out long[] shape)
+    {
+        var byIndex = new Dictionary<int, float[]>();
+        var failures = new List<string>();
+        int[] imageIndices = Enumerable.Range(0, items.Count).Where(i => items[i].IsImage).ToArray();
+        if (imageIndices.Length > 0)
+        {
+            IDataView rows = Preprocess(_context.Data.LoadFromEnumerable(imageIndices.Select(i => new ImageInputRow { Path = items[i].ImagePath! }).ToArray()));
+            using DataViewRowCursor cursor = rows.GetRowCursor(rows.Schema);
+            ValueGetter<VBuffer<float>> pixels = cursor.GetGetter<VBuffer<float>>(rows.Schema["Pixels"]);
+            // Each step appends its own error column; the first non-empty one names the cause.
+            var errors = rows.Schema.Where(c => c.Name.EndsWith("Error", StringComparison.Ordinal))
+                .Select(c => cursor.GetGetter<ReadOnlyMemory<char>>(c)).ToArray();
+            VBuffer<float> values = default;
+            ReadOnlyMemory<char> message = default;
+            while (cursor.MoveNext())
+            {
+                int index = imageIndices[cursor.Position];
+                string? failure = null;
+                foreach (var error in errors)
+                {
+                    error(ref message);
+                    if (message.Length > 0) { failure = message.ToString(); break; }
+                }
+                if (failure is not null)
+                {
+                    failures.Add($"{items[index].Source}: {failure}");
+                    continue;
+                }
+                pixels(ref values);
+                byIndex[index] = values.DenseValues().ToArray();
+            }
+        }
+        if (failures.Count > 0)
+            throw new InvalidDataException("Cannot read " + string.Join("; ", failures));
+        foreach (int i in Enumerable.Range(0, items.Count).Where(i => !items[i].IsImage))
+            byIndex[i] = items[i].Pixels!;
+        int[] lengths = byIndex.Values.Select(v => v.Length).Distinct().ToArray();
+        if (lengths.Length != 1)
+            throw new ArgumentException($"The inputs differ in size ({string.Join(", ", lengths)} values); a .npy tensor must match --size and the images' channels.");
+        InputItem? stored = items.FirstOrDefault(i => !i.IsImage);
+        shape = stored is null ? [items.Count, 3, preprocessing.Size, preprocessing.Size] : [items.Count, stored.Channels, stored.Height, stored.Width];
+        return Enumerable.Range(0, items.Count).SelectMany(i => byIndex[i]).ToArray();
+    }
+
+    /// <summary>LoadImages → ResizeImages → ExtractPixels, with the run's preprocessing.</summary>
+    private IDataView Preprocess(IDataView rows) =>
+        _context.Transforms.LoadImages("Image", null, "Path")
+            .Append(_context.Transforms.ResizeImages("Resized", preprocessing.Size, preprocessing.Size, "Image", ResizingKind.Fill))
+            .Append(_context.Transforms.ExtractPixels("Pixels", "Resized", scaleImage: 1 / 255f, mean: preprocessing.Mean, std: preprocessing.Std))
+            .Fit(rows).Transform(rows);
 
     private IEnumerable<ExplainedRow> Explain(IDataView inputs, int[] indices, string method, IReadOnlyDictionary<string, string> methodOptions, bool hasTargets,
         Action<int>? onRows, bool withPixels, CancellationToken cancellationToken)
