@@ -3,8 +3,9 @@
 
 A long-lived process: the CLI writes one JSON request per line to stdin and reads one JSON reply per line,
 so both sides are timed alternately in the same run, on the same machine, with the same thread count.
-Request: {"task": "vgg16-convs" | "forward" | "gradient" | "integrated-gradients" | "smoothgrad" | "gradcam" | "gradcam-plus-plus",
-          "model": "resnet50", "batch": 1, "size": 224, "iters": 5, "threads": 2, "steps": 32, "samples": 16}
+Request: {"task": "vgg16-convs" | "forward" | "gradient" | "integrated-gradients" | "smoothgrad" | "gradcam" | "gradcam-plus-plus"
+          | "dmbp", "model": "resnet50", "batch": 1, "size": 224, "iters": 5, "threads": 2, "steps": 32, "samples": 16,
+          "iterations": 200}
 The method tasks do in plain torch what Captum / pytorch-grad-cam do (autograd with parameter gradients enabled,
 all interpolants or noisy copies in one batch), so their cost is the peers' cost on this machine.
 Reply:   {"seconds": [t1, t2, ...], "peak_rss_mb": VmHWM of the request (model included)} or {"error": "..."}
@@ -124,7 +125,49 @@ def method_task(req):
             cam = torch.relu((weights * a).sum(1, keepdim=True))
             return F.interpolate(cam, size=x.shape[2:], mode="bilinear", align_corners=False)
         return run
+    if task == "dmbp":
+        return dmbp_task(model, x, targets, int(req.get("iterations", 200)))
     raise ValueError(f"unknown task {task}")
+
+
+def dmbp_task(model, x, targets, iterations):
+    """DMBP as one would write it in torch: a tensor hook scales the gradient at every conv output by sigmoid(θ), the input
+    gradient is taken with create_graph=True over one retained forward of both mask sets (rows 0..N-1 positive, N..2N-1
+    negative), and Adam steps θ on the reconstructed objective of methods.md §1.4 (λ_e 0.5, λ_m 0.05, lr 0.05, θ = 0).
+    Parameters are frozen, which only makes torch faster."""
+    for p in model.parameters():
+        p.requires_grad_(False)
+    convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
+    n = x.shape[0]
+
+    def run():
+        xx = torch.cat([x, x]).requires_grad_(True)
+        thetas = []
+
+        def hook(module, inputs, output):
+            theta = torch.zeros(output.shape[0], output.shape[1], requires_grad=True)
+            thetas.append(theta)
+            output.register_hook(lambda g, th=theta: g * torch.sigmoid(th)[:, :, None, None])
+        handles = [c.register_forward_hook(hook) for c in convs]
+        try:
+            out = model(xx)
+        finally:
+            for h in handles:
+                h.remove()
+        picked = out.gather(1, torch.cat([targets, targets])[:, None]).squeeze(1)
+        scale = picked.detach().abs().clamp_min(1e-12)
+        optimizer = torch.optim.Adam(thetas, lr=0.05)
+        for _ in range(iterations):
+            g, = torch.autograd.grad(picked.sum(), xx, create_graph=True, retain_graph=True)
+            a = (xx.detach() * g).flatten(1)
+            data = torch.cat([-a[:n].sum(1), a[n:].sum(1)]) + 0.5 * a.abs().sum(1)
+            sparsity = torch.stack([torch.sigmoid(th).mean(1) for th in thetas]).mean(0)
+            loss = (data / scale + 0.05 * sparsity).sum()
+            optimizer.zero_grad()
+            loss.backward(inputs=thetas)
+            optimizer.step()
+        return a
+    return run
 
 
 def reset_peak_rss():

@@ -26,8 +26,11 @@ internal sealed class AdamOptimizer : IDisposable
         _second = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
     }
 
-    /// <summary>One update with these gradients (null = no gradient reached that parameter: treated as zero).</summary>
-    public void Step(IReadOnlyList<Tensor?> gradients)
+    /// <summary>
+    /// One update with these gradients (null = no gradient reached that parameter: treated as zero). <paramref name="activeRows"/>
+    /// (bool, one per row of dimension 0) leaves the other rows untouched, moments included.
+    /// </summary>
+    public void Step(IReadOnlyList<Tensor?> gradients, Tensor? activeRows = null)
     {
         using IDisposable noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -36,10 +39,21 @@ internal sealed class AdamOptimizer : IDisposable
         for (int i = 0; i < _parameters.Count; i++)
         {
             Tensor g = gradients[i] ?? zeros_like(_parameters[i]);
-            _first[i].mul_(_beta1).add_(g, 1 - _beta1);
-            _second[i].mul_(_beta2).add_(g.square(), 1 - _beta2);
-            Tensor denominator = (_second[i] / secondCorrection).sqrt() + _epsilon;
-            _parameters[i].sub_(_first[i] / denominator, _learningRate / firstCorrection);
+            Tensor first = _first[i] * _beta1 + g * (1 - _beta1);
+            Tensor second = _second[i] * _beta2 + g.square() * (1 - _beta2);
+            Tensor denominator = (second / secondCorrection).sqrt() + _epsilon;
+            Tensor parameter = _parameters[i] - first / denominator * (_learningRate / firstCorrection);
+            if (activeRows is not null)
+            {
+                // Frozen rows keep their parameters and moments, so each row's trajectory is its own.
+                Tensor keep = activeRows.reshape([-1, .. Enumerable.Repeat(1L, (int)parameter.Dimensions - 1)]);
+                first = where(keep, first, _first[i]);
+                second = where(keep, second, _second[i]);
+                parameter = where(keep, parameter, _parameters[i]);
+            }
+            _first[i].copy_(first);
+            _second[i].copy_(second);
+            _parameters[i].copy_(parameter);
         }
     }
 

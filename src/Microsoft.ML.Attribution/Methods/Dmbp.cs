@@ -13,7 +13,8 @@ namespace Microsoft.ML.Attribution.Methods;
 /// A⁺ = x ⊙ B(x, m⁺) keeps the positive and A⁻ = x ⊙ B(x, m⁻) the negative evidence, under a pluggable objective
 /// (<see cref="IDmbpObjective"/>; the default is the [RECONSTRUCTED] loss of §1.4).
 /// <para>Map: A⁺. Extras: "negative" A⁻, "signed" the display map of §1.2 [N, 1, H, W], "loss" the loss of each row per
-/// iteration [N, iterations], "nuisance" x ⊙ ∇f − A⁺ − A⁻ (a diagnostic). Rows are optimized independently but together:
+/// iteration [N, iterations] (fewer columns when every row stopped early), "iterations" the Adam steps each row took [N],
+/// "nuisance" x ⊙ ∇f − A⁺ − A⁻ (a diagnostic). Rows are optimized independently but together:
 /// both mask sets of all rows run through one backward per iteration.</para>
 /// </summary>
 public sealed class Dmbp : AttributionMethod
@@ -69,6 +70,9 @@ public sealed class Dmbp : AttributionMethod
 
         Tensor[] maskLogits = InitialMaskLogits(tape, rows);
         Tensor losses = zeros([rows, Options.Iterations], input.dtype);
+        Tensor active = ones([rows], ScalarType.Bool);       // rows still optimizing (Tolerance > 0 freezes converged ones)
+        Tensor performed = zeros([rows], ScalarType.Int64);  // Adam steps taken per row
+        int iterations = 0;
         using (var adam = new AdamOptimizer(maskLogits, Options.LearningRate, Options.Beta1, Options.Beta2, Options.AdamEpsilon))
         using (enable_grad()) // Attribute runs under no_grad; the mask optimization needs autograd
         {
@@ -96,9 +100,27 @@ public sealed class Dmbp : AttributionMethod
                 using (no_grad())
                 using (Tensor column = losses.select(1, iteration))
                     column.copy_(perRow.detach());
-                adam.Step(gradients);
+                iterations = iteration + 1;
+                if (Options.Tolerance > 0 && iteration >= Options.Patience)
+                {
+                    using IDisposable noGrad = no_grad();
+                    Tensor before = losses.select(1, iteration - Options.Patience), now = losses.select(1, iteration);
+                    // Progress is measured against the first loss: relative to the current one it never settles, as the loss tends to 0.
+                    Tensor scale = losses.select(1, 0).abs();
+                    active.copy_(active.logical_and((before - now).gt(scale * Options.Tolerance)));
+                    if (!active.any().item<bool>())
+                        break;
+                }
+                Tensor both = cat([active, active]);  // the positive and the negative masks of a row stop together
+                adam.Step(gradients, Options.Tolerance > 0 ? both : null);
+                performed.add_(active.to(ScalarType.Int64));
                 Progress?.Report((iteration + 1) / (double)Options.Iterations);
             }
+        }
+        if (iterations < Options.Iterations)
+        {
+            losses = losses.narrow(1, 0, iterations);
+            Progress?.Report(1);
         }
 
         var (finalPositive, finalNegative, _) = Attributions(tape, seed, doubled, maskLogits, rows, cancellation);
@@ -109,6 +131,7 @@ public sealed class Dmbp : AttributionMethod
             ["negative"] = negativeMap,
             ["signed"] = DisplayMap(map, negativeMap, Options.DisplayClipPercentile),
             ["loss"] = losses,
+            ["iterations"] = performed,
             ["nuisance"] = gradientTimesInput - map - negativeMap,
         };
         return new AttributionMap(Name, map, targets, scores, extras);
@@ -187,6 +210,8 @@ public sealed class Dmbp : AttributionMethod
     private static void Validate(DmbpOptions o)
     {
         if (o.Iterations < 0) throw new ArgumentOutOfRangeException(nameof(o.Iterations), o.Iterations, "Iterations must be non-negative.");
+        if (!(o.Tolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(o.Tolerance), o.Tolerance, "The early-stop tolerance must be non-negative (0 = off).");
+        if (o.Patience < 1) throw new ArgumentOutOfRangeException(nameof(o.Patience), o.Patience, "The early-stop patience must be at least 1 iteration.");
         if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(o.LearningRate), o.LearningRate, "The learning rate must be positive.");
         if (!(o.Beta1 is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(o.Beta1), o.Beta1, "β1 must be in [0, 1).");
         if (!(o.Beta2 is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(o.Beta2), o.Beta2, "β2 must be in [0, 1).");

@@ -9,6 +9,16 @@ public sealed record DmbpOptions : MethodOptions
     /// <summary>Optimization steps per image (official default 200).</summary>
     public int Iterations { get; init; } = 200;
 
+    /// <summary>
+    /// Early stop (0 = off, the official behaviour): an image stops once its loss improved by at most this fraction of
+    /// its first loss |L₀| over the last <see cref="Patience"/> iterations; its masks then stay fixed. The run ends when every image has
+    /// stopped or after <see cref="Iterations"/>. Each image's result is the same alone or in a batch.
+    /// </summary>
+    public double Tolerance { get; init; }
+
+    /// <summary>The window, in iterations, over which <see cref="Tolerance"/> measures the improvement.</summary>
+    public int Patience { get; init; } = 10;
+
     /// <summary>Adam's step size.</summary>
     public double LearningRate { get; init; } = 0.05;
 

@@ -307,6 +307,43 @@ public sealed class DmbpTests : TorchTest
             Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new Dmbp(network, new DmbpOptions { LearningRate = 0 }));
             Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new Dmbp(network, new DmbpOptions { Beta2 = 1 }));
             StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new Dmbp(network, new DmbpOptions { MaskedLayers = ["nope"] })).Message, "nope");
+            StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new Dmbp(network, new DmbpOptions { Tolerance = -1 })).Message, "tolerance");
+            StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new Dmbp(network, new DmbpOptions { Patience = 0 })).Message, "patience");
+        }
+    }
+
+    [TestMethod]
+    public void Early_stop_freezes_each_converged_row_and_keeps_rows_independent()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        var (network, input) = MethodFixtures.Float64("tiny_resnet_opset13");
+        using (network)
+        using (input)
+        {
+            const int Budget = 300;
+            var options = new DmbpOptions { Iterations = Budget, Tolerance = 0.02, Patience = 5 };
+            using var dmbp = new Dmbp(network, options);
+            using AttributionMap batch = dmbp.Attribute(input);
+            long[] steps = batch.Extras["iterations"].data<long>().ToArray();
+            long columns = batch.Extras["loss"].shape[1];
+            for (int n = 0; n < steps.Length; n++)
+                TestContext.WriteLine($"row {n}: " + string.Join(" ", Enumerable.Range(0, (int)columns).Where(i => i % 25 == 0 || i == columns - 1).Select(i => $"{i}:{batch.Extras["loss"].data<double>()[(int)(n * columns + i)]:G4}")));
+            Assert.IsTrue(steps.All(s => s >= options.Patience && s < Budget), $"every row stopped early: {string.Join(", ", steps)}");
+            Assert.AreEqual(steps.Max() + 1, columns, "the run ends once the last row stops; its loss is recorded once more");
+            double[] loss = batch.Extras["loss"].data<double>().ToArray();
+            for (int n = 0; n < steps.Length; n++)
+            {
+                // A stopped row improved by at most 2 % of its first loss over its last 5 iterations; nothing changes after it stopped.
+                double first = loss[n * columns], before = loss[n * columns + steps[n] - options.Patience], stopped = loss[n * columns + steps[n]];
+                Assert.IsLessThanOrEqualTo(0.02 * Math.Abs(first) + 1e-12, before - stopped, $"row {n}");
+                Assert.AreEqual(stopped, loss[n * columns + columns - 1], 1e-12, $"row {n} stays frozen");
+            }
+            // Same result alone as in the batch, and the same as a plain run of exactly that many iterations.
+            using AttributionMap single = dmbp.Attribute(input.narrow(0, 1, 1), Target.Class(batch.Targets[1]));
+            AssertClose(single.Map, batch.Map.narrow(0, 1, 1), 1e-10, "row 1 alone vs in the batch");
+            using var exact = new Dmbp(network, new DmbpOptions { Iterations = (int)steps[1] });
+            using AttributionMap plain = exact.Attribute(input.narrow(0, 1, 1), Target.Class(batch.Targets[1]));
+            AssertClose(plain.Map, batch.Map.narrow(0, 1, 1), 1e-10, "row 1 equals a run of its own step count");
         }
     }
 

@@ -35,7 +35,7 @@ internal sealed class MethodWorkload : IBenchWorkload
 
     public int Images { get; }
 
-    /// <summary>Torch equivalents exist for the methods whose peer cost is plain autograd (Captum, pytorch-grad-cam).</summary>
+    /// <summary>Torch equivalents exist for the methods whose peer cost is plain autograd (Captum, pytorch-grad-cam), and for DMBP written in torch.</summary>
     public JsonObject? TorchRequest
     {
         get
@@ -44,13 +44,14 @@ internal sealed class MethodWorkload : IBenchWorkload
             string? task = _method.Name switch
             {
                 "gradient" or "integrated-gradients" or "smoothgrad" => _method.Name,
-                "gradcam" or "gradcam-plus-plus" => _method.Name,
+                "gradcam" or "gradcam-plus-plus" or "dmbp" => _method.Name,
                 _ => null,
             };
             if (task is null) return null;
             var request = new JsonObject { ["task"] = task, ["model"] = name, ["batch"] = Images, ["size"] = _size };
             if (_options.TryGetValue("steps", out string? steps)) request["steps"] = int.Parse(steps);
             if (_options.TryGetValue("samples", out string? samples)) request["samples"] = int.Parse(samples);
+            if (_options.TryGetValue("iterations", out string? iterations)) request["iterations"] = int.Parse(iterations);
             return request;
         }
     }
