@@ -17,6 +17,9 @@ internal sealed class MethodWorkload : IBenchWorkload
     private readonly int _size;
     private readonly IReadOnlyDictionary<string, string> _options;
 
+    /// <summary>Captum's IntegratedGradients default n_steps.</summary>
+    private const int CaptumDefaultSteps = 50;
+
     public MethodWorkload(string method, string model, int batch, int size, IReadOnlyDictionary<string, string> options)
     {
         _model = model;
@@ -50,6 +53,8 @@ internal sealed class MethodWorkload : IBenchWorkload
             if (task is null) return null;
             var request = new JsonObject { ["task"] = task, ["model"] = name, ["batch"] = Images, ["size"] = _size };
             if (_options.TryGetValue("steps", out string? steps)) request["steps"] = int.Parse(steps);
+            // Ours refines until the completeness target is met; the reference is Captum's default, 50 Gauss–Legendre steps.
+            if (_options.ContainsKey("target-completeness")) request["steps"] = CaptumDefaultSteps;
             if (_options.TryGetValue("samples", out string? samples)) request["samples"] = int.Parse(samples);
             if (_options.TryGetValue("iterations", out string? iterations)) request["iterations"] = int.Parse(iterations);
             return request;
