@@ -61,9 +61,16 @@ internal sealed class MethodWorkload : IBenchWorkload
         }
     }
 
+    /// <summary>What the last run settled on, when the method adapts its work: IG's steps and completeness, DMBP's iterations.</summary>
+    public string? Detail { get; private set; }
+
     public void Run()
     {
         using AttributionMap map = _method.Attribute(_input);
+        if (map.Extras.TryGetValue("steps", out Tensor? steps) && map.Extras.TryGetValue("relative_delta", out Tensor? delta))
+            Detail = $"{steps.item<double>():F0} steps, completeness error ≤ {delta.max().item<double>():P2}";
+        else if (map.Extras.TryGetValue("iterations", out Tensor? iterations))
+            Detail = $"{iterations.to(ScalarType.Float64).mean().item<double>():F0} Adam iterations per image (mean)";
     }
 
     public void Dispose()

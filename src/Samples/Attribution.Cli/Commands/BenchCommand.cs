@@ -68,7 +68,10 @@ internal static class BenchCommand
                     ["workload"] = workload.Name, ["method"] = (workload as MethodWorkload)?.Method, ["size"] = s, ["batch"] = workload.Images,
                     ["threads"] = torch.get_num_threads(), ["medianSeconds"] = ours, ["torchMedianSeconds"] = theirs,
                     ["ratio"] = double.IsNaN(ratio) ? null : ratio, ["peakMegabytes"] = ourPeak, ["torchPeakMegabytes"] = theirPeak,
+                    ["detail"] = (workload as MethodWorkload)?.Detail,
                 });
+                if ((workload as MethodWorkload)?.Detail is { } detail)
+                    AnsiConsole.MarkupLine($"{Markup.Escape(workload.Name)}: {Markup.Escape(detail)}");
             }
             AnsiConsole.Write(table);
             if (result.GetValue(json) is { } path)
