@@ -31,6 +31,8 @@ TARGET = {  # (kind, factor): "forward" = x our forward, "torch" = x the same co
     "gradcam": ("peer", 0.5), "gradcam-plus-plus": ("peer", 0.5), "fullgrad": ("peer", 0.5),
     "lrp-epsilon-plus-flat": ("peer", 0.5), "lrp-epsilon-alpha2-beta1-flat": ("peer", 0.5),
     "rsp": ("gradient", 3.0), "clrp": ("gradient", 3.0), "sglrp": ("gradient", 3.0),
+    # ig1pct files: ours refining Gauss–Legendre steps until the completeness error is <= 1 %, vs Captum's default (50 steps).
+    "integrated-gradients to 1 %": ("torch", 0.5),
 }
 
 
@@ -57,7 +59,10 @@ def fmt(v, digits=3):
 def main(folder):
     rows = load(folder)
     forward = {(r["model"], r["batch"]): per_image(r) for r in rows if r["file"].startswith("forward")}
-    methods = [r for r in rows if r["file"].startswith(("methods", "ig32", "smoothgrad16"))]
+    methods = [r for r in rows if r["file"].startswith(("methods", "ig32", "smoothgrad16", "ig1pct"))]
+    for r in methods:
+        if r["file"].startswith("ig1pct"):
+            r["method"] = "integrated-gradients to 1 %"
     gradient = {(r["model"], r["batch"]): r for r in methods if r["method"] == "gradient"}
     models = sorted({r["model"] for r in methods}, key=lambda m: ["resnet50", "vgg16"].index(m) if m in ("resnet50", "vgg16") else 9)
 
@@ -101,13 +106,14 @@ def main(folder):
 
     dmbp = [r for r in rows if r["file"].startswith("dmbp")]
     if dmbp:
-        out.append("| DMBP | model | batch | iterations | measured s/call | s/img at 200 iterations |")
-        out.append("|---|---|---|---|---|---|")
+        out.append("| DMBP | model | batch | iterations | measured s/call | s/img at 200 iterations | torch same computation s/call "
+                   "| ours / torch |")
+        out.append("|---|---|---|---|---|---|---|---|")
         for r in dmbp:
-            iterations = 200 if r["file"].startswith("dmbp200") else 20
+            iterations = int(r["file"][len("dmbp"):].split("_")[0])  # dmbp<iterations>_<model>_b<batch>.json
             scaled = per_image(r) * 200 / iterations
             out.append(f"| dmbp | {r['model']} | {r['batch']} | {iterations} | {fmt(r['medianSeconds'], 1)} | {fmt(scaled, 1)}"
-                       f"{'' if iterations == 200 else ' (scaled)'} |")
+                       f"{'' if iterations == 200 else ' (scaled)'} | {fmt(r.get('torchMedianSeconds'), 1)} | {fmt(r.get('ratio'))} |")
     print("\n".join(out))
 
 
