@@ -14,7 +14,8 @@ namespace Microsoft.ML.Attribution.Methods;
 /// (<see cref="IDmbpObjective"/>; the default is the [RECONSTRUCTED] loss of §1.4).
 /// <para>Map: A⁺. Extras: "negative" A⁻, "signed" the display map of §1.2 [N, 1, H, W], "loss" the loss of each row per
 /// iteration [N, iterations] (fewer columns when every row stopped early), "iterations" the Adam steps each row took [N],
-/// "nuisance" x ⊙ ∇f − A⁺ − A⁻ (a diagnostic). Rows are optimized independently but together:
+/// "nuisance" x ⊙ ∇f − A⁺ − A⁻ (a diagnostic), "adjoint_iterations" how many iterations took the adjoint mask gradients
+/// (<see cref="DmbpMaskGradients"/>; a scalar). Rows are optimized independently but together:
 /// both mask sets of all rows run through one backward per iteration.</para>
 /// </summary>
 public sealed class Dmbp : AttributionMethod
@@ -72,7 +73,8 @@ public sealed class Dmbp : AttributionMethod
         Tensor losses = zeros([rows, Options.Iterations], input.dtype);
         Tensor active = ones([rows], ScalarType.Bool);       // rows still optimizing (Tolerance > 0 freezes converged ones)
         Tensor performed = zeros([rows], ScalarType.Int64);  // Adam steps taken per row
-        int iterations = 0;
+        int iterations = 0, adjointIterations = 0;
+        bool useAdjoint = Options.MaskGradients == DmbpMaskGradients.Adjoint;
         using (var adam = new AdamOptimizer(maskLogits, Options.LearningRate, Options.Beta1, Options.Beta2, Options.AdamEpsilon))
         using (enable_grad()) // Attribute runs under no_grad; the mask optimization needs autograd
         {
@@ -80,23 +82,15 @@ public sealed class Dmbp : AttributionMethod
             {
                 cancellation.ThrowIfCancellationRequested();
                 using DisposeScope step = NewDisposeScope();
-                var (positive, negative, masks) = Attributions(tape, seed, doubled, maskLogits, rows, cancellation);
-                Tensor perRow = Objective.Loss(new DmbpObjectiveInput
+                var context = new IterationContext(tape, seed, doubled, input, gradientTimesInput, targetLogits, rows, iteration);
+                var computed = useAdjoint ? AdjointStep(context, maskLogits, cancellation) : null;
+                if (computed is not null) adjointIterations++;
+                else
                 {
-                    Input = input,
-                    Positive = positive,
-                    Negative = negative,
-                    GradientTimesInput = gradientTimesInput,
-                    TargetLogits = targetLogits,
-                    PositiveMasks = masks.Select(m => m.narrow(0, 0, rows)).ToArray(),
-                    NegativeMasks = masks.Select(m => m.narrow(0, rows, rows)).ToArray(),
-                    MaskedLayers = _maskedLayers,
-                    Iteration = iteration,
-                    Iterations = Options.Iterations,
-                });
-                if (!perRow.shape.SequenceEqual([rows]))
-                    throw new InvalidOperationException($"The DMBP objective '{Objective.Name}' must return one loss per row [{rows}], got {perRow}.");
-                Tensor?[] gradients = autograd.grad([perRow.sum()], maskLogits, allow_unused: true);
+                    useAdjoint = false; // a layer without a forward tangent: autograd from here on
+                    computed = AutogradStep(context, maskLogits, cancellation);
+                }
+                var (perRow, gradients) = computed.Value;
                 using (no_grad())
                 using (Tensor column = losses.select(1, iteration))
                     column.copy_(perRow.detach());
@@ -132,6 +126,7 @@ public sealed class Dmbp : AttributionMethod
             ["signed"] = DisplayMap(map, negativeMap, Options.DisplayClipPercentile),
             ["loss"] = losses,
             ["iterations"] = performed,
+            ["adjoint_iterations"] = tensor((long)adjointIterations),
             ["nuisance"] = gradientTimesInput - map - negativeMap,
         };
         return new AttributionMap(Name, map, targets, scores, extras);
@@ -157,6 +152,106 @@ public sealed class Dmbp : AttributionMethod
         Tensor bound = map.flatten(1).abs().quantile(percentile / 100, 1, keepdim: true).reshape(-1, 1, 1, 1);
         Tensor clipped = map.clamp(bound.neg(), bound);
         return clipped - clipped.amin([1, 2, 3], keepdim: true);
+    }
+
+    /// <summary>What one iteration's loss needs besides the masks.</summary>
+    private sealed record IterationContext(Tape Tape, Tensor Seed, Tensor Doubled, Tensor Input, Tensor GradientTimesInput, Tensor TargetLogits,
+        long Rows, int Iteration);
+
+    private Tensor Loss(IterationContext c, Tensor positive, Tensor negative, Tensor[] masks)
+    {
+        Tensor perRow = Objective.Loss(new DmbpObjectiveInput
+        {
+            Input = c.Input,
+            Positive = positive,
+            Negative = negative,
+            GradientTimesInput = c.GradientTimesInput,
+            TargetLogits = c.TargetLogits,
+            PositiveMasks = masks.Select(m => m.narrow(0, 0, c.Rows)).ToArray(),
+            NegativeMasks = masks.Select(m => m.narrow(0, c.Rows, c.Rows)).ToArray(),
+            MaskedLayers = _maskedLayers,
+            Iteration = c.Iteration,
+            Iterations = Options.Iterations,
+        });
+        if (!perRow.shape.SequenceEqual([c.Rows]))
+            throw new InvalidOperationException($"The DMBP objective '{Objective.Name}' must return one loss per row [{c.Rows}], got {perRow}.");
+        return perRow;
+    }
+
+    /// <summary>The loss per row and dLoss/dθ through autograd over the differentiable masked backward.</summary>
+    private (Tensor Loss, Tensor?[] Gradients) AutogradStep(IterationContext c, Tensor[] maskLogits, CancellationToken cancellation)
+    {
+        var (positive, negative, masks) = Attributions(c.Tape, c.Seed, c.Doubled, maskLogits, c.Rows, cancellation);
+        Tensor perRow = Loss(c, positive, negative, masks);
+        Tensor?[] gradients = autograd.grad([perRow.sum()], maskLogits, allow_unused: true);
+        return (perRow.detach(), gradients);
+    }
+
+    /// <summary>
+    /// The same loss and gradients without differentiating the backward (<see cref="DmbpMaskGradients.Adjoint"/>): B(x, m) once
+    /// with the unmasked gradients kept, autograd only through the objective (dL/dA, dL/dm), then the forward tangent of
+    /// x ⊙ dL/dA. Null when a layer below the last mask has no forward tangent.
+    /// </summary>
+    private (Tensor Loss, Tensor?[] Gradients)? AdjointStep(IterationContext c, Tensor[] maskLogits, CancellationToken cancellation)
+    {
+        Tensor[] masks = maskLogits.Select(t => t.detach().sigmoid()).ToArray();
+        var byLayer = new Dictionary<string, Tensor>();
+        for (int l = 0; l < masks.Length; l++) byLayer[_maskedLayers[l]] = masks[l];
+        var unmasked = new Dictionary<string, Tensor>();
+        try
+        {
+            Tensor attribution;
+            using (no_grad())
+            using (BackwardResult result = Backpropagation.Run(c.Tape, c.Seed, _ => new ChannelMaskRule(byLayer, unmasked), cancellation: cancellation))
+                attribution = result.Input! * c.Doubled;
+            attribution.requires_grad_();
+            Tensor[] maskLeaves = masks.Select(m => m.requires_grad_()).ToArray();
+            Tensor perRow = Loss(c, attribution.narrow(0, 0, c.Rows), attribution.narrow(0, c.Rows, c.Rows), maskLeaves);
+            Tensor?[] direct = autograd.grad([perRow.sum()], [attribution, .. maskLeaves], allow_unused: true);
+            using IDisposable noGrad = no_grad();
+            Tensor inputTangent = (direct[0] ?? zeros_like(attribution)) * c.Doubled;
+            Tensor[]? chained = MaskGradientsByForwardTangent(c.Tape, inputTangent, masks, unmasked);
+            if (chained is null) return null;
+            var gradients = new Tensor?[masks.Length];
+            for (int l = 0; l < masks.Length; l++)
+            {
+                Tensor total = direct[1 + l] is { } own ? chained[l] + own : chained[l];
+                gradients[l] = total * masks[l].detach() * (1 - masks[l].detach()); // dσ(θ)/dθ = σ(1 − σ)
+            }
+            return (perRow.detach(), gradients);
+        }
+        finally
+        {
+            foreach (Tensor t in unmasked.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Σ over positions of (the forward tangent at each masked layer's output) × (that layer's unmasked incoming gradient), [2N, C]
+    /// per masked layer; the tangent is masked as it passes a masked layer, as the backward is. Null if a layer cannot do it.
+    /// </summary>
+    private Tensor[]? MaskGradientsByForwardTangent(Tape tape, Tensor inputTangent, Tensor[] masks, Dictionary<string, Tensor> unmasked)
+    {
+        var maskIndex = _maskedLayers.Select((name, l) => (name, l)).ToDictionary(p => p.name, p => p.l);
+        int last = Enumerable.Range(0, Network.Layers.Count).Last(i => maskIndex.ContainsKey(Network.Layers[i].Name));
+        var result = new Tensor[masks.Length];
+        var tangents = new Dictionary<string, Tensor?> { [Network.InputNames[0]] = inputTangent };
+        for (int i = 0; i <= last; i++)
+        {
+            Layer layer = Network.Layers[i];
+            Tensor?[] inputs = layer.Inputs.Select(n => tangents.GetValueOrDefault(n)).ToArray();
+            Tensor? tangent = inputs.All(t => t is null) ? null : layer.ForwardTangent(tape[i], inputs);
+            if (tangent is null && inputs.Any(t => t is not null)) return null;
+            if (tangent is not null && maskIndex.TryGetValue(layer.Name, out int l) && unmasked.TryGetValue(layer.Name, out Tensor? gradient))
+            {
+                long[] positions = Enumerable.Range(2, (int)tangent.Dimensions - 2).Select(d => (long)d).ToArray();
+                result[l] = positions.Length == 0 ? tangent * gradient : (tangent * gradient).sum(positions);
+                tangent = tangent * masks[l].reshape(tangent.shape.Select((d, k) => k < 2 ? d : 1L).ToArray());
+            }
+            tangents[layer.Output] = tangent;
+        }
+        for (int l = 0; l < result.Length; l++) result[l] ??= zeros_like(masks[l]);
+        return result;
     }
 
     private (Tensor positive, Tensor negative, Tensor[] masks) Attributions(Tape tape, Tensor seed, Tensor doubled, Tensor[] maskLogits,

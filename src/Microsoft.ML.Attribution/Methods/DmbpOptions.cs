@@ -19,6 +19,9 @@ public sealed record DmbpOptions : MethodOptions
     /// <summary>The window, in iterations, over which <see cref="Tolerance"/> measures the improvement.</summary>
     public int Patience { get; init; } = 10;
 
+    /// <summary>How the mask gradients are computed; both give the same numbers (tested), the adjoint about twice as fast.</summary>
+    public DmbpMaskGradients MaskGradients { get; init; } = DmbpMaskGradients.Adjoint;
+
     /// <summary>Adam's step size.</summary>
     public double LearningRate { get; init; } = 0.05;
 

@@ -13,15 +13,21 @@ namespace Microsoft.ML.Attribution.Rules;
 public sealed class ChannelMaskRule : IRule
 {
     private readonly IReadOnlyDictionary<string, Tensor> _masks;
+    private readonly Dictionary<string, Tensor>? _unmasked;
 
     /// <param name="masks">Layer name → mask [N, C] (one value per row and output channel of that layer).</param>
-    public ChannelMaskRule(IReadOnlyDictionary<string, Tensor> masks)
+    /// <param name="unmasked">
+    /// When given, receives each masked layer's incoming gradient before its mask is applied (DMBP's adjoint mask
+    /// gradients need it); the caller owns and disposes those tensors.
+    /// </param>
+    public ChannelMaskRule(IReadOnlyDictionary<string, Tensor> masks, Dictionary<string, Tensor>? unmasked = null)
     {
         ArgumentNullException.ThrowIfNull(masks);
         foreach (var (name, mask) in masks)
             if (mask.Dimensions != 2)
                 throw new ArgumentException($"The mask of layer '{name}' must be [N, C], got {mask}.", nameof(masks));
         _masks = masks;
+        _unmasked = unmasked;
     }
 
     public string Name => "channel-mask";
@@ -36,6 +42,8 @@ public sealed class ChannelMaskRule : IRule
         {
             if (relevance.Dimensions < 2 || mask.shape[0] != relevance.shape[0] || mask.shape[1] != relevance.shape[1])
                 throw new ArgumentException($"The mask of layer '{trace.Layer.Name}' is {mask} but the layer's output is {relevance}: it needs one value per row and channel.");
+            if (_unmasked is not null)
+                _unmasked[trace.Layer.Name] = relevance.alias().DetachFromDisposeScope();
             long[] perChannel = relevance.shape.Select((d, i) => i < 2 ? d : 1L).ToArray();
             gradient = relevance * mask.reshape(perChannel);
         }

@@ -182,6 +182,54 @@ public sealed class DmbpTests : TorchTest
     }
 
     [TestMethod]
+    [DynamicData(nameof(Models))]
+    public void Adjoint_mask_gradients_give_the_autograd_run(string model)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        var (network, input) = MethodFixtures.Float64(model);
+        using (network)
+        using (input)
+        {
+            AttributionMap Run(DmbpMaskGradients path)
+            {
+                using var dmbp = new Dmbp(network, new DmbpOptions { Iterations = 6, InitialNoise = 0.3, Seed = 5, MaskGradients = path });
+                return dmbp.Attribute(input);
+            }
+            using AttributionMap adjoint = Run(DmbpMaskGradients.Adjoint), reference = Run(DmbpMaskGradients.Autograd);
+            AssertClose(reference.Extras["loss"], adjoint.Extras["loss"], 1e-10, $"{model}: the loss at every iteration");
+            AssertClose(reference.Map, adjoint.Map, 1e-10, $"{model}: A⁺");
+            AssertClose(reference.Extras["negative"], adjoint.Extras["negative"], 1e-10, $"{model}: A⁻");
+            Assert.AreEqual(6L, adjoint.Extras["adjoint_iterations"].item<long>(), $"{model}: every iteration took the adjoint path");
+            Assert.AreEqual(0L, reference.Extras["adjoint_iterations"].item<long>(), $"{model}: the reference is pure autograd");
+        }
+    }
+
+    [TestMethod]
+    public void A_layer_without_a_forward_tangent_falls_back_to_autograd()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(7);
+        // The max pool with asymmetric padding records no indices, so it has no forward tangent: the adjoint path must notice.
+        var layers = new Layer[]
+        {
+            new Conv2d("conv1", "x", "c1", randn([4, 3, 3, 3], g, ScalarType.Float64).DetachFromDisposeScope(), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Relu("relu1", "c1", "r1"),
+            new MaxPool2d("pool", "r1", "p", [2, 2], [2, 2], [0, 0, 1, 1], [1, 1], false),
+            new Conv2d("conv", "p", "c2", randn([5, 4, 3, 3], g, ScalarType.Float64).DetachFromDisposeScope(), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Relu("relu2", "c2", "r2"),
+            new Reshape("flatten", "r2", "f", [5 * 3 * 3], "Flatten"),
+            new Linear("fc", "f", "y", randn([3, 5 * 3 * 3], g, ScalarType.Float64).DetachFromDisposeScope(), null),
+        };
+        using var network = new Network(layers, [new GraphInput("x", [3, 6, 6], ScalarType.Float64)], ["y"]);
+        Tensor x = randn([2, 3, 6, 6], g, ScalarType.Float64);
+        using var adjoint = new Dmbp(network, new DmbpOptions { Iterations = 4 });
+        using var reference = new Dmbp(network, new DmbpOptions { Iterations = 4, MaskGradients = DmbpMaskGradients.Autograd });
+        using AttributionMap a = adjoint.Attribute(x), b = reference.Attribute(x);
+        AssertClose(b.Map, a.Map, 1e-10, "same run through the fallback");
+        Assert.AreEqual(0L, a.Extras["adjoint_iterations"].item<long>(), "the pool without indices sent every iteration to autograd");
+    }
+
+    [TestMethod]
     public void Optimization_lowers_the_loss_and_separates_the_signs()
     {
         using DisposeScope scope = NewDisposeScope();

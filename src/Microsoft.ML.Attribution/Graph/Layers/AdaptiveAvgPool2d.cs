@@ -20,5 +20,8 @@ public sealed class AdaptiveAvgPool2d : Layer
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [F.adaptive_avg_pool2d_backward(gradOutput, trace.Input)];
 
+    /// <summary>The layer is linear: its tangent is its forward.</summary>
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => Forward([tangents[0]!], null);
+
     public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new AdaptiveAvgPool2d(Name, Inputs[0], Output, OutputSize));
 }

@@ -36,5 +36,22 @@ public sealed class Arithmetic : Layer
         return [Unbroadcast(ga, a.shape).MoveToOuterDisposeScope(), Unbroadcast(gb, b.shape).MoveToOuterDisposeScope()];
     }
 
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents)
+    {
+        using var scope = NewDisposeScope();
+        Tensor a = trace.Inputs[0], b = trace.Inputs[1];
+        Tensor? ta = tangents[0], tb = tangents[1];
+        Tensor? left = ta is null ? null : Op switch { ArithmeticOp.Mul => ta * b, ArithmeticOp.Div => ta / b, _ => ta };
+        Tensor? right = tb is null ? null : Op switch
+        {
+            ArithmeticOp.Add => tb,
+            ArithmeticOp.Sub => -tb,
+            ArithmeticOp.Mul => tb * a,
+            _ => -tb * a / (b * b),
+        };
+        Tensor sum = left is null ? right! : right is null ? left : left + right;
+        return sum.expand(trace.Output.shape).contiguous().MoveToOuterDisposeScope();
+    }
+
     public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new Arithmetic(Name, Inputs[0], Inputs[1], Output, Op));
 }

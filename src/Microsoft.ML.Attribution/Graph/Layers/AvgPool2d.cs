@@ -52,6 +52,9 @@ public sealed class AvgPool2d : Layer
             ? [F.avg_pool2d_backward(gradOutput, trace.Input, Kernel, Stride, [Padding[0], Padding[1]], CeilMode, CountIncludePad)]
             : base.Backward(trace, gradOutput);
 
+    /// <summary>The layer is linear: its tangent is its forward.</summary>
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => Forward([tangents[0]!], null);
+
     public override Layer CloneWith(Func<Tensor, Tensor> map) =>
         WithShapesOf(new AvgPool2d(Name, Inputs[0], Output, Kernel, Stride, Padding, CeilMode, CountIncludePad));
 }

@@ -55,6 +55,13 @@ public sealed class BatchNorm : Layer, ILinearLayer
         return [gradOutput * perChannel];
     }
 
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents)
+    {
+        using Tensor s = EffectiveScale();
+        using Tensor perChannel = s.reshape(ChannelShape(trace.Input));
+        return tangents[0]! * perChannel;
+    }
+
     /// <summary>[1, C, 1, …] for broadcasting a per-channel vector against <paramref name="like"/>.</summary>
     public static long[] ChannelShape(Tensor like) =>
         Enumerable.Range(0, (int)like.Dimensions).Select(d => d == 1 ? like.shape[1] : 1L).ToArray();

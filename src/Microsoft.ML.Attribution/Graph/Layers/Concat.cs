@@ -11,6 +11,12 @@ public sealed class Concat : Layer
 
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => cat(inputs, Axis);
 
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents)
+    {
+        using var scope = NewDisposeScope();
+        return cat(tangents.Select((t, i) => t ?? zeros_like(trace.Inputs[i])).ToArray(), Axis).MoveToOuterDisposeScope();
+    }
+
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput)
     {
         var result = new Tensor[trace.Inputs.Count];

@@ -30,6 +30,8 @@ public sealed class Linear : Layer, ILinearLayer
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [TransposeWith(gradOutput, trace.Input, Weight)];
 
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => ForwardWith(tangents[0]!, Weight, null);
+
     public override Layer CloneWith(Func<Tensor, Tensor> map) =>
         WithShapesOf(new Linear(Name, Inputs[0], Output, map(Weight), Bias is null ? null : map(Bias)));
 

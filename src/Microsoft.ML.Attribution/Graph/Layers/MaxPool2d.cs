@@ -55,6 +55,16 @@ public sealed class MaxPool2d : Layer
             ? [F.max_pool2d_with_indices_backward(gradOutput, trace.Input, Kernel, Stride, [Padding[0], Padding[1]], Dilation, CeilMode, indices)]
             : base.Backward(trace, gradOutput);
 
+    /// <summary>Gathers the tangent at the recorded winners (the adjoint of the scatter).</summary>
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents)
+    {
+        if (trace.Indices is not { } indices) return null;
+        using Tensor flat = tangents[0]!.flatten(2);
+        using Tensor winners = indices.flatten(2);
+        using Tensor gathered = flat.gather(2, winners);
+        return gathered.reshape(trace.Output.shape);
+    }
+
     /// <summary>Scatters <paramref name="gradOutput"/> to the recorded winners (the backward of every max-pool rule).</summary>
     public Tensor RouteToWinners(LayerTrace trace, Tensor gradOutput) => Backward(trace, gradOutput)[0];
 

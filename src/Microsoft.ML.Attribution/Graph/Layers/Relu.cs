@@ -15,5 +15,11 @@ public sealed class Relu : Layer
         return [where(gate, gradOutput, 0.0)];
     }
 
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents)
+    {
+        using Tensor gate = trace.Output.gt(0);
+        return where(gate, tangents[0]!, 0.0);
+    }
+
     public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new Relu(Name, Inputs[0], Output));
 }

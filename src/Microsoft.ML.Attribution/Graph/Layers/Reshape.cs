@@ -32,5 +32,8 @@ public sealed class Reshape : Layer
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [gradOutput.reshape(trace.Input.shape)];
 
+    /// <summary>The layer is linear: its tangent is its forward.</summary>
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => Forward([tangents[0]!], null);
+
     public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new Reshape(Name, Inputs[0], Output, TargetShape, SourceOp, KeepsBatch));
 }

@@ -19,5 +19,8 @@ public sealed class Transpose : Layer
         return [view.contiguous()];
     }
 
+    /// <summary>The layer is linear: its tangent is its forward.</summary>
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => Forward([tangents[0]!], null);
+
     public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new Transpose(Name, Inputs[0], Output, Permutation));
 }

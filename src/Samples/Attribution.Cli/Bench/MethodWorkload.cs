@@ -67,6 +67,7 @@ internal sealed class MethodWorkload : IBenchWorkload
     public void Run()
     {
         using AttributionMap map = _method.Attribute(_input);
+        using DisposeScope scope = NewDisposeScope();
         if (map.Extras.TryGetValue("steps", out Tensor? steps) && map.Extras.TryGetValue("relative_delta", out Tensor? delta))
             Detail = $"{steps.item<double>():F0} steps, completeness error ≤ {delta.max().item<double>():P2}";
         else if (map.Extras.TryGetValue("iterations", out Tensor? iterations))

@@ -51,8 +51,8 @@ internal static class StudyCommand
             IReadOnlyList<InputItem> items = InputCollector.Collect(result.GetValue(input)!);
             float[] pixels = new ExplainRunner(network, preprocessing, batchSize: 1).Pixels(items, out long[] shape);
             using Tensor inputs = tensor(pixels, shape);
-            double lowest = result.GetValue(low) ?? inputs.min().item<float>();
-            double highest = result.GetValue(high) ?? inputs.max().item<float>();
+            double lowest = result.GetValue(low) ?? Scalar(inputs.min());
+            double highest = result.GetValue(high) ?? Scalar(inputs.max());
             IReadOnlyList<StudyVariant> selected = Select(StudyVariants.All(lowest, highest), result.GetValue(variants));
             var classOptions = new ClassSensitivityStudyOptions { Contrast = result.GetValue(contrast) };
             var randomization = new CascadingRandomizationOptions { Sigma = result.GetValue(sigma), Seed = result.GetValue(seed) };
@@ -79,6 +79,12 @@ internal static class StudyCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The value of a one-element tensor, which is freed here rather than left to the finalizer.</summary>
+    private static double Scalar(Tensor value)
+    {
+        using (value) return value.item<float>();
     }
 
     private static IReadOnlyList<StudyVariant> Select(IReadOnlyList<StudyVariant> all, string[]? names)
