@@ -61,16 +61,16 @@ public abstract class Layer : IDisposable
     }
 
     /// <summary>
-    /// A deep copy (parameters copied) with the same wiring. The copies belong to the layer, not to any open dispose
-    /// scope: canonized networks are built lazily inside a method's scope and must outlive it.
-    /// </summary>
-    /// <summary>
     /// Forward mode: the layer's Jacobian at the recorded point applied to tangents of its inputs (null = a zero tangent,
     /// as a constant has) — the adjoint of <see cref="Backward"/>. Null when the layer has no closed form here; callers
     /// then fall back to autograd.
     /// </summary>
     public virtual Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => null;
 
+    /// <summary>
+    /// A deep copy (parameters copied) with the same wiring. The copies belong to the layer, not to any open dispose
+    /// scope: canonized networks are built lazily inside a method's scope and must outlive it.
+    /// </summary>
     public Layer Clone() => CloneWith(t => t.clone().DetachFromDisposeScope());
 
     /// <summary>A copy with the same wiring whose parameters are <paramref name="map"/>(each parameter); used to copy, convert or move.</summary>

@@ -205,6 +205,38 @@ public sealed class DmbpTests : TorchTest
     }
 
     [TestMethod]
+    public void Adjoint_mask_gradients_cross_clip_leaky_relu_sigmoid_and_padding()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(11);
+        Tensor Weight(params long[] shape) => randn(shape, g, ScalarType.Float64).DetachFromDisposeScope();
+        // Each activation sits between two masked convolutions, so the tangent must cross it for the lower masks' gradients.
+        var layers = new Layer[]
+        {
+            new Pad("pad", "x", "xp", [1, 1, 1, 1], PaddingModes.Reflect, 0),
+            new Conv2d("conv1", "xp", "c1", Weight(4, 3, 3, 3), Weight(4), [1, 1], [0, 0, 0, 0], [1, 1], 1),
+            new Clip("relu6", "c1", "r1", 0, 0.8),
+            new Conv2d("conv2", "r1", "c2", Weight(4, 4, 3, 3), Weight(4), [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new LeakyRelu("leaky", "c2", "r2", 0.1),
+            new Pad("zero-pad", "r2", "p2", [1, 0, 0, 1], PaddingModes.Constant, 0.5),
+            new Conv2d("conv3", "p2", "c3", Weight(5, 4, 3, 3), null, [2, 2], [0, 0, 0, 0], [1, 1], 1),
+            new Sigmoid("gate", "c3", "s3"),
+            new Conv2d("conv4", "s3", "c4", Weight(3, 5, 1, 1), null, [1, 1], [0, 0, 0, 0], [1, 1], 1),
+            new Reshape("flatten", "c4", "f", [3 * 3 * 3], "Flatten"),
+            new Linear("fc", "f", "y", Weight(3, 27), null),
+        };
+        using var network = new Network(layers, [new GraphInput("x", [3, 6, 6], ScalarType.Float64)], ["y"]);
+        Tensor x = randn([2, 3, 6, 6], g, ScalarType.Float64);
+        using var adjoint = new Dmbp(network, new DmbpOptions { Iterations = 5, InitialNoise = 0.3, Seed = 3 });
+        using var reference = new Dmbp(network, new DmbpOptions { Iterations = 5, InitialNoise = 0.3, Seed = 3, MaskGradients = DmbpMaskGradients.Autograd });
+        using AttributionMap a = adjoint.Attribute(x), b = reference.Attribute(x);
+        Assert.AreEqual(5L, a.Extras["adjoint_iterations"].item<long>(), "every layer here has a forward tangent");
+        AssertClose(b.Extras["loss"], a.Extras["loss"], 1e-10, "the loss at every iteration");
+        AssertClose(b.Map, a.Map, 1e-10, "A⁺");
+        AssertClose(b.Extras["negative"], a.Extras["negative"], 1e-10, "A⁻");
+    }
+
+    [TestMethod]
     public void A_layer_without_a_forward_tangent_falls_back_to_autograd()
     {
         using DisposeScope scope = NewDisposeScope();

@@ -28,5 +28,8 @@ public sealed class Clip : Layer
         return [where(pass, gradOutput, 0.0).MoveToOuterDisposeScope()];
     }
 
+    /// <summary>The tangent passes where the backward passes the gradient (inside the bounds, inclusive).</summary>
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => Backward(trace, tangents[0]!)[0];
+
     public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new Clip(Name, Inputs[0], Output, Min, Max));
 }

@@ -19,5 +19,8 @@ public sealed class LeakyRelu : Layer
         return [where(positive, gradOutput, scaled)];
     }
 
+    /// <summary>A diagonal Jacobian is its own transpose: the tangent is scaled as the gradient is.</summary>
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => Backward(trace, tangents[0]!)[0];
+
     public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new LeakyRelu(Name, Inputs[0], Output, Slope));
 }

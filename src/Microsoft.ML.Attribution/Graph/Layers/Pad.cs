@@ -36,5 +36,8 @@ public sealed class Pad : Layer
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) =>
         Mode == PaddingModes.Constant ? [F.pad(gradOutput, Pads.Select(p => -p).ToArray())] : base.Backward(trace, gradOutput);
 
+    /// <summary>Padding is affine in its input: the tangent is padded the same way with zeros as the constant.</summary>
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => F.pad(tangents[0]!, Pads, Mode, 0.0);
+
     public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new Pad(Name, Inputs[0], Output, Pads, Mode, Value));
 }

@@ -16,5 +16,8 @@ public sealed class Sigmoid : Layer
         return [gradOutput * local];
     }
 
+    /// <summary>A diagonal Jacobian is its own transpose: the tangent is scaled as the gradient is.</summary>
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => Backward(trace, tangents[0]!)[0];
+
     public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new Sigmoid(Name, Inputs[0], Output));
 }
