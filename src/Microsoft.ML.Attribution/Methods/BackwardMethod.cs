@@ -1,4 +1,5 @@
 using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Graph.Canonizers;
 using Microsoft.ML.Attribution.Rules;
 using static Microsoft.ML.Attribution.Torch.torch;
 
@@ -21,8 +22,14 @@ public abstract class BackwardMethod : AttributionMethod
     /// <summary>The rule for each layer of the (prepared) network.</summary>
     protected abstract Func<Layer, IRule> RulesFor(Network network);
 
-    /// <summary>A canonized copy of the network to run on (e.g. BN merged for LRP); the network itself by default.</summary>
-    protected virtual Network? Prepare(Network network) => null;
+    /// <summary>
+    /// Whether the method's input map is unchanged by folding inference BatchNorms into the convolutions before them (true for
+    /// the pure gradient methods: the fold is exact algebra, and it saves a pass over each BN's output both ways).
+    /// </summary>
+    protected virtual bool FoldsBatchNorm => false;
+
+    /// <summary>A canonized copy of the network to run on (e.g. BN merged for LRP); by default the BN-folded network when <see cref="FoldsBatchNorm"/>, else the network itself.</summary>
+    protected virtual Network? Prepare(Network network) => FoldsBatchNorm && MergeBatchNorm.HasMergeable(network) ? MergeBatchNorm.Apply(network) : null;
 
     protected Network Prepared => _prepared ??= Prepare(Network) ?? Network;
 

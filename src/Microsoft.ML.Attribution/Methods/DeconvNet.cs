@@ -9,5 +9,7 @@ public sealed class DeconvNet(Network network) : BackwardMethod(network)
 {
     public override string Name => "deconvnet";
 
+    protected override bool FoldsBatchNorm => true;
+
     protected override Func<Layer, IRule> RulesFor(Network network) => NamedComposites.DeconvNet().For(network);
 }

@@ -9,5 +9,7 @@ public sealed class Gradient(Network network) : BackwardMethod(network)
 {
     public override string Name => "gradient";
 
+    protected override bool FoldsBatchNorm => true;
+
     protected override Func<Layer, IRule> RulesFor(Network network) => NamedComposites.Gradient().For(network);
 }

@@ -9,6 +9,8 @@ public sealed class GradientTimesInput(Network network) : BackwardMethod(network
 {
     public override string Name => "gradient-x-input";
 
+    protected override bool FoldsBatchNorm => true;
+
     protected override bool MultiplyByInput => true;
 
     protected override Func<Layer, IRule> RulesFor(Network network) => NamedComposites.Gradient().For(network);

@@ -14,5 +14,7 @@ public sealed class GuidedBackprop(Network network, GuidedBackpropOptions? optio
 
     public override string Name => "guided-backprop";
 
+    protected override bool FoldsBatchNorm => true;
+
     protected override Func<Layer, IRule> RulesFor(Network network) => NamedComposites.GuidedBackprop(Options.Gradients).For(network);
 }

@@ -127,6 +127,10 @@ public static partial class torch
             public static Tensor adaptive_avg_pool2d_backward(Tensor grad_output, Tensor input) =>
                 NativeResult.Wrap(NativeMethods.MLANN_adaptive_avg_pool2d_backward(grad_output.Handle, input.Handle), "adaptive_avg_pool2d_backward", grad_output, input);
 
+            /// <summary><paramref name="grad_output"/> where <paramref name="input"/> &gt; <paramref name="threshold"/>, else 0 (one kernel; differentiable).</summary>
+            public static Tensor threshold_backward(Tensor grad_output, Tensor input, double threshold) =>
+                NativeResult.Wrap(NativeMethods.MLANN_threshold_backward(grad_output.Handle, input.Handle, threshold), "threshold_backward", grad_output, input);
+
             /// <summary>Batch normalization; with <paramref name="training"/> false it is the fixed affine map of the running statistics.</summary>
             public static Tensor batch_norm(Tensor input, Tensor? running_mean, Tensor? running_var, Tensor? weight = null, Tensor? bias = null,
                 bool training = false, double momentum = 0.1, double eps = 1e-5)

@@ -75,6 +75,11 @@ EXPORT_API(Tensor) MLANN_adaptive_avg_pool2d_backward(Tensor grad_output, Tensor
   CATCH_TENSOR(at::_adaptive_avg_pool2d_backward(*grad_output, *x));
 }
 
+// grad where x > threshold, else 0: ReLU's backward in one pass (a comparison plus a where would be two).
+EXPORT_API(Tensor) MLANN_threshold_backward(Tensor grad_output, Tensor x, double threshold) {
+  CATCH_TENSOR(at::threshold_backward(*grad_output, *x, threshold));
+}
+
 // Inference-mode batch norm (training = 0) or batch statistics (training = 1, running stats untouched when null).
 EXPORT_API(Tensor) MLANN_batch_norm(Tensor x, Tensor weight, Tensor bias, Tensor running_mean, Tensor running_var, int32_t training,
                                     double momentum, double eps) {

@@ -27,8 +27,19 @@ public sealed class NetworkTests : TorchTest
         Tensor a = network.Forward(x), b = merged.Forward(x);
         double range = (a.max() - a.min()).item<float>();
         AssertClose(a, b, 1e-5 * range, "merged logits");
-        // The original network is untouched.
+        // The original network is untouched, and keeps working once the merged one (which shares its other parameters) is gone.
         Assert.AreEqual(a.data<float>()[0], network.Forward(x).data<float>()[0]);
+        merged.Dispose();
+        AssertClose(a, network.Forward(x), 0, "the original after the merged network was disposed");
+    }
+
+    [TestMethod]
+    public void A_network_without_batch_norm_has_nothing_to_merge()
+    {
+        using Network vgg = Load("tiny_vgg_opset13");
+        Assert.IsFalse(MergeBatchNorm.HasMergeable(vgg), "the inference export folded BN into the convolutions already");
+        using Network train = Load("tiny_vgg_opset13_train");
+        Assert.IsTrue(MergeBatchNorm.HasMergeable(train));
     }
 
     [TestMethod]

@@ -1,4 +1,5 @@
 using static Microsoft.ML.Attribution.Torch.torch;
+using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Graph.Layers;
 
@@ -9,17 +10,10 @@ public sealed class Relu : Layer
 
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => inputs[0].relu();
 
-    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput)
-    {
-        using Tensor gate = trace.Output.gt(0);
-        return [where(gate, gradOutput, 0.0)];
-    }
+    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [F.threshold_backward(gradOutput, trace.Output, 0)];
 
-    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents)
-    {
-        using Tensor gate = trace.Output.gt(0);
-        return where(gate, tangents[0]!, 0.0);
-    }
+    /// <summary>The gate is diagonal, so the tangent is gated as the gradient is.</summary>
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => F.threshold_backward(tangents[0]!, trace.Output, 0);
 
     public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new Relu(Name, Inputs[0], Output));
 }

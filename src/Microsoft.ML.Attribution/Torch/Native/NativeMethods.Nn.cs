@@ -14,6 +14,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial TensorHandle MLANN_avg_pool2d_backward(TensorHandle gradOutput, TensorHandle x, long* kernel, long* stride, long* padding, int ceilMode, int countIncludePad, long divisorOverride);
     [LibraryImport(Library)] internal static partial TensorHandle MLANN_adaptive_avg_pool2d(TensorHandle x, long* outputSize);
     [LibraryImport(Library)] internal static partial TensorHandle MLANN_adaptive_avg_pool2d_backward(TensorHandle gradOutput, TensorHandle x);
+    [LibraryImport(Library)] internal static partial TensorHandle MLANN_threshold_backward(TensorHandle gradOutput, TensorHandle x, double threshold);
     [LibraryImport(Library)] internal static partial TensorHandle MLANN_batch_norm(TensorHandle x, TensorHandle weight, TensorHandle bias, TensorHandle runningMean, TensorHandle runningVar, int training, double momentum, double eps);
     [LibraryImport(Library)] internal static partial TensorHandle MLANN_interpolate(TensorHandle x, long* size, int mode, int alignCorners);
     [LibraryImport(Library)] internal static partial TensorHandle MLANN_pad(TensorHandle x, long* pad, int length, int mode, double value);
