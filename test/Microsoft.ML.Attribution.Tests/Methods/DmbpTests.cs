@@ -151,17 +151,7 @@ public sealed class DmbpTests : TorchTest
         using var g = new Generator(12);
         // A max pool with asymmetric padding records no indices, so its backward is autograd's, below the masked layer:
         // the rule must rebuild that step with a graph or the mask gets no gradient.
-        var layers = new Layer[]
-        {
-            new Conv2d("conv1", "x", "c1", randn([4, 3, 3, 3], g, ScalarType.Float64).DetachFromDisposeScope(), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
-            new Relu("relu1", "c1", "r1"),
-            new MaxPool2d("pool", "r1", "p", [2, 2], [2, 2], [0, 0, 1, 1], [1, 1], false),
-            new Conv2d("conv", "p", "c2", randn([5, 4, 3, 3], g, ScalarType.Float64).DetachFromDisposeScope(), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
-            new Relu("relu2", "c2", "r2"),
-            new Reshape("flatten", "r2", "f", [5 * 3 * 3], "Flatten"),
-            new Linear("fc", "f", "y", randn([3, 5 * 3 * 3], g, ScalarType.Float64).DetachFromDisposeScope(), null),
-        };
-        using var network = new Network(layers, [new GraphInput("x", [3, 6, 6], ScalarType.Float64)], ["y"]);
+        using Network network = WithIndexFreePool(g);
         Tensor x = randn([2, 3, 6, 6], g, ScalarType.Float64);
         using Tape tape = network.Record(x);
         Tensor seed = Backpropagation.OneHot(tape.Logits, [0, 2]);
@@ -242,17 +232,7 @@ public sealed class DmbpTests : TorchTest
         using DisposeScope scope = NewDisposeScope();
         using var g = new Generator(7);
         // The max pool with asymmetric padding records no indices, so it has no forward tangent: the adjoint path must notice.
-        var layers = new Layer[]
-        {
-            new Conv2d("conv1", "x", "c1", randn([4, 3, 3, 3], g, ScalarType.Float64).DetachFromDisposeScope(), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
-            new Relu("relu1", "c1", "r1"),
-            new MaxPool2d("pool", "r1", "p", [2, 2], [2, 2], [0, 0, 1, 1], [1, 1], false),
-            new Conv2d("conv", "p", "c2", randn([5, 4, 3, 3], g, ScalarType.Float64).DetachFromDisposeScope(), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
-            new Relu("relu2", "c2", "r2"),
-            new Reshape("flatten", "r2", "f", [5 * 3 * 3], "Flatten"),
-            new Linear("fc", "f", "y", randn([3, 5 * 3 * 3], g, ScalarType.Float64).DetachFromDisposeScope(), null),
-        };
-        using var network = new Network(layers, [new GraphInput("x", [3, 6, 6], ScalarType.Float64)], ["y"]);
+        using Network network = WithIndexFreePool(g);
         Tensor x = randn([2, 3, 6, 6], g, ScalarType.Float64);
         using var adjoint = new Dmbp(network, new DmbpOptions { Iterations = 4 });
         using var reference = new Dmbp(network, new DmbpOptions { Iterations = 4, MaskGradients = DmbpMaskGradients.Autograd });
@@ -478,5 +458,22 @@ public sealed class DmbpTests : TorchTest
             // Zero, but connected to the masks so autograd has a graph.
             return input.Positive.sum([1, 2, 3]) * 0.0;
         }
+    }
+
+    /// <summary>conv → ReLU → max pool with asymmetric padding (no recorded indices) → conv → ReLU → linear, float64, input [3, 6, 6].</summary>
+    private static Network WithIndexFreePool(Generator g)
+    {
+        Tensor Weight(params long[] shape) => randn(shape, g, ScalarType.Float64).DetachFromDisposeScope();
+        var layers = new Layer[]
+        {
+            new Conv2d("conv1", "x", "c1", Weight(4, 3, 3, 3), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Relu("relu1", "c1", "r1"),
+            new MaxPool2d("pool", "r1", "p", [2, 2], [2, 2], [0, 0, 1, 1], [1, 1], false),
+            new Conv2d("conv", "p", "c2", Weight(5, 4, 3, 3), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Relu("relu2", "c2", "r2"),
+            new Reshape("flatten", "r2", "f", [5 * 3 * 3], "Flatten"),
+            new Linear("fc", "f", "y", Weight(3, 5 * 3 * 3), null),
+        };
+        return new Network(layers, [new GraphInput("x", [3, 6, 6], ScalarType.Float64)], ["y"]);
     }
 }
