@@ -152,10 +152,16 @@ public sealed class RspTests : TorchTest
         // its own kernel K, as computed one image at a time from the autograd-checked RelevanceKernel.
         using DisposeScope scope = NewDisposeScope();
         using var g = new Generator(13);
-        foreach (var (padding, groups) in new[] { (new long[] { 1, 1, 1, 1 }, 1L), ([0, 1, 2, 0], 1L), ([1, 1, 1, 1], 2L) })
+        // 3×3 and 1×1 kernels (ResNet's bottleneck and strided downsample layers), padded or not.
+        var cases = new (long[] Padding, long Groups, long Kernel, long[] Stride)[]
+        {
+            ([1, 1, 1, 1], 1, 3, [2, 1]), ([0, 1, 2, 0], 1, 3, [2, 1]), ([1, 1, 1, 1], 2, 3, [2, 1]),
+            ([0, 0, 0, 0], 1, 1, [1, 1]), ([0, 0, 0, 0], 1, 1, [2, 2]), ([0, 0, 0, 0], 1, 1, [2, 1]), ([1, 1, 1, 1], 1, 1, [1, 1]),
+        };
+        foreach (var (padding, groups, size, stride) in cases)
         {
             Tensor x = rand([3, 4, 9, 8], g, ScalarType.Float64);
-            using var conv = new Conv2d("c", "x", "y", randn([6, 4 / groups, 3, 3], g, ScalarType.Float64).DetachFromDisposeScope(), null, [2, 1], padding, [1, 1], groups);
+            using var conv = new Conv2d("c", "x", "y", randn([6, 4 / groups, size, size], g, ScalarType.Float64).DetachFromDisposeScope(), null, stride, padding, [1, 1], groups);
             Tensor r = randn(conv.Forward([x], null).shape, g, ScalarType.Float64);
             Tensor batched = RspConvRule.SectionOfEveryImage(conv, x, r);
             for (long n = 0; n < x.shape[0]; n++)
@@ -164,7 +170,7 @@ public sealed class RspTests : TorchTest
                 Tensor kernel = RspConvRule.RelevanceKernel(conv, xn, rn);
                 Tensor z = conv.ForwardWith(xn, kernel, null) * rn.ne(0).to(rn.dtype);
                 Tensor expected = xn * conv.TransposeWith(Stabilizer.SafeDivide(rn, z), xn, kernel);
-                AssertClose(expected, batched.narrow(0, n, 1), 1e-10, $"image {n}, padding [{string.Join(",", padding)}], groups {groups}");
+                AssertClose(expected, batched.narrow(0, n, 1), 1e-10, $"image {n}, {size}×{size} kernel, stride [{string.Join(",", stride)}], padding [{string.Join(",", padding)}], groups {groups}");
             }
         }
     }
