@@ -210,7 +210,7 @@ public sealed class Dmbp : AttributionMethod
             Tensor?[] direct = autograd.grad([perRow.sum()], [attribution, .. maskLeaves], allow_unused: true);
             using IDisposable noGrad = no_grad();
             Tensor inputTangent = (direct[0] ?? zeros_like(attribution)) * c.Doubled;
-            Tensor[]? chained = MaskGradientsByForwardTangent(c.Tape, inputTangent, masks, unmasked);
+            Tensor[]? chained = MaskTangentGradients.Compute(Network, c.Tape, _maskedLayers, inputTangent, masks, unmasked);
             if (chained is null) return null;
             var gradients = new Tensor?[masks.Length];
             for (int l = 0; l < masks.Length; l++)
@@ -224,34 +224,6 @@ public sealed class Dmbp : AttributionMethod
         {
             foreach (Tensor t in unmasked.Values) t.Dispose();
         }
-    }
-
-    /// <summary>
-    /// Σ over positions of (the forward tangent at each masked layer's output) × (that layer's unmasked incoming gradient), [2N, C]
-    /// per masked layer; the tangent is masked as it passes a masked layer, as the backward is. Null if a layer cannot do it.
-    /// </summary>
-    private Tensor[]? MaskGradientsByForwardTangent(Tape tape, Tensor inputTangent, Tensor[] masks, Dictionary<string, Tensor> unmasked)
-    {
-        var maskIndex = _maskedLayers.Select((name, l) => (name, l)).ToDictionary(p => p.name, p => p.l);
-        int last = Enumerable.Range(0, Network.Layers.Count).Last(i => maskIndex.ContainsKey(Network.Layers[i].Name));
-        var result = new Tensor[masks.Length];
-        var tangents = new Dictionary<string, Tensor?> { [Network.InputNames[0]] = inputTangent };
-        for (int i = 0; i <= last; i++)
-        {
-            Layer layer = Network.Layers[i];
-            Tensor?[] inputs = layer.Inputs.Select(n => tangents.GetValueOrDefault(n)).ToArray();
-            Tensor? tangent = inputs.All(t => t is null) ? null : layer.ForwardTangent(tape[i], inputs);
-            if (tangent is null && inputs.Any(t => t is not null)) return null;
-            if (tangent is not null && maskIndex.TryGetValue(layer.Name, out int l) && unmasked.TryGetValue(layer.Name, out Tensor? gradient))
-            {
-                long[] positions = Enumerable.Range(2, (int)tangent.Dimensions - 2).Select(d => (long)d).ToArray();
-                result[l] = positions.Length == 0 ? tangent * gradient : (tangent * gradient).sum(positions);
-                tangent = tangent * masks[l].reshape(tangent.shape.Select((d, k) => k < 2 ? d : 1L).ToArray());
-            }
-            tangents[layer.Output] = tangent;
-        }
-        for (int l = 0; l < result.Length; l++) result[l] ??= zeros_like(masks[l]);
-        return result;
     }
 
     private (Tensor positive, Tensor negative, Tensor[] masks) Attributions(Tape tape, Tensor seed, Tensor doubled, Tensor[] maskLogits,

@@ -1,0 +1,42 @@
+using Microsoft.ML.Attribution.Graph;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Methods;
+
+/// <summary>
+/// DMBP's adjoint mask gradients (<see cref="DmbpMaskGradients.Adjoint"/>). With B(x, m) the masked backward and v = x ⊙ ∂L/∂A,
+/// ∂⟨v, B⟩/∂m_l[c] = Σ_positions (J_{below l} v)[c] · u_l[c], where J_{below l} v is the forward tangent of v from the input to
+/// layer l's output through the recorded (frozen) network with the lower masks applied, and u_l the gradient that reached
+/// layer l in the backward before its mask. One forward-mode pass gives every masked layer's gradient at once.
+/// </summary>
+internal static class MaskTangentGradients
+{
+    /// <summary>
+    /// Σ over positions of (the forward tangent at each masked layer's output) × (that layer's unmasked incoming gradient), [2N, C]
+    /// per masked layer; the tangent is masked as it passes a masked layer, as the backward is. Null if a layer cannot do it.
+    /// </summary>
+    public static Tensor[]? Compute(Network network, Tape tape, IReadOnlyList<string> maskedLayers, Tensor inputTangent, Tensor[] masks,
+        IReadOnlyDictionary<string, Tensor> unmasked)
+    {
+        var maskIndex = maskedLayers.Select((name, l) => (name, l)).ToDictionary(p => p.name, p => p.l);
+        int last = Enumerable.Range(0, network.Layers.Count).Last(i => maskIndex.ContainsKey(network.Layers[i].Name));
+        var result = new Tensor[masks.Length];
+        var tangents = new Dictionary<string, Tensor?> { [network.InputNames[0]] = inputTangent };
+        for (int i = 0; i <= last; i++)
+        {
+            Layer layer = network.Layers[i];
+            Tensor?[] inputs = layer.Inputs.Select(n => tangents.GetValueOrDefault(n)).ToArray();
+            Tensor? tangent = inputs.All(t => t is null) ? null : layer.ForwardTangent(tape[i], inputs);
+            if (tangent is null && inputs.Any(t => t is not null)) return null;
+            if (tangent is not null && maskIndex.TryGetValue(layer.Name, out int l) && unmasked.TryGetValue(layer.Name, out Tensor? gradient))
+            {
+                long[] positions = Enumerable.Range(2, (int)tangent.Dimensions - 2).Select(d => (long)d).ToArray();
+                result[l] = positions.Length == 0 ? tangent * gradient : (tangent * gradient).sum(positions);
+                tangent = tangent * masks[l].reshape(tangent.shape.Select((d, k) => k < 2 ? d : 1L).ToArray());
+            }
+            tangents[layer.Output] = tangent;
+        }
+        for (int l = 0; l < result.Length; l++) result[l] ??= zeros_like(masks[l]);
+        return result;
+    }
+}
