@@ -56,7 +56,7 @@ internal static class BenchCommand
             foreach (var create in workloads)
             {
                 using IBenchWorkload workload = create();
-                GC.Collect(); // the ONNX bytes of the import are garbage now
+                GC.Collect(); // the workload's set-up garbage (the importer already returned a large model's protobuf pages)
                 PeakMemory.Reset(); // from the resident model and input on, as the torch side measures
                 var (ours, theirs, ourPeak, theirPeak) = Measure(workload, reference, result.GetValue(rounds), result.GetValue(iterations));
                 double ratio = theirs is { } t ? ours / t : double.NaN;
