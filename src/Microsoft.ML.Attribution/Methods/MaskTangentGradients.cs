@@ -20,20 +20,33 @@ internal static class MaskTangentGradients
     {
         var maskIndex = maskedLayers.Select((name, l) => (name, l)).ToDictionary(p => p.name, p => p.l);
         int last = Enumerable.Range(0, network.Layers.Count).Last(i => maskIndex.ContainsKey(network.Layers[i].Name));
+        // A tangent is freed after its last consumer: holding all of them would cost a second copy of the activations.
+        var lastUse = new Dictionary<string, int>();
+        for (int i = 0; i <= last; i++)
+            foreach (string name in network.Layers[i].Inputs) lastUse[name] = i;
         var result = new Tensor[masks.Length];
-        var tangents = new Dictionary<string, Tensor?> { [network.InputNames[0]] = inputTangent };
+        string input = network.InputNames[0];
+        var tangents = new Dictionary<string, Tensor?> { [input] = inputTangent };
         for (int i = 0; i <= last; i++)
         {
             Layer layer = network.Layers[i];
             Tensor?[] inputs = layer.Inputs.Select(n => tangents.GetValueOrDefault(n)).ToArray();
-            Tensor? tangent = inputs.All(t => t is null) ? null : layer.ForwardTangent(tape[i], inputs);
-            if (tangent is null && inputs.Any(t => t is not null)) return null;
-            if (tangent is not null && maskIndex.TryGetValue(layer.Name, out int l) && unmasked.TryGetValue(layer.Name, out Tensor? gradient))
+            Tensor? tangent;
+            using (NewDisposeScope())
             {
-                long[] positions = Enumerable.Range(2, (int)tangent.Dimensions - 2).Select(d => (long)d).ToArray();
-                result[l] = positions.Length == 0 ? tangent * gradient : (tangent * gradient).sum(positions);
-                tangent = tangent * masks[l].reshape(tangent.shape.Select((d, k) => k < 2 ? d : 1L).ToArray());
+                tangent = inputs.All(t => t is null) ? null : layer.ForwardTangent(tape[i], inputs);
+                if (tangent is null && inputs.Any(t => t is not null)) return null;
+                if (tangent is not null && maskIndex.TryGetValue(layer.Name, out int l) && unmasked.TryGetValue(layer.Name, out Tensor? gradient))
+                {
+                    long[] positions = Enumerable.Range(2, (int)tangent.Dimensions - 2).Select(d => (long)d).ToArray();
+                    result[l] = (positions.Length == 0 ? tangent * gradient : (tangent * gradient).sum(positions)).MoveToOuterDisposeScope();
+                    tangent = tangent * masks[l].reshape(tangent.shape.Select((d, k) => k < 2 ? d : 1L).ToArray());
+                }
+                tangent?.MoveToOuterDisposeScope();
             }
+            foreach (string name in layer.Inputs.Distinct())
+                if (lastUse[name] == i && name != input && tangents.Remove(name, out Tensor? used) && !ReferenceEquals(used, tangent))
+                    used?.Dispose();
             tangents[layer.Output] = tangent;
         }
         for (int l = 0; l < result.Length; l++) result[l] ??= zeros_like(masks[l]);
