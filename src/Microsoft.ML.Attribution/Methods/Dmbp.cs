@@ -195,8 +195,7 @@ public sealed class Dmbp : AttributionMethod
     private (Tensor Loss, Tensor?[] Gradients)? AdjointStep(IterationContext c, Tensor[] maskLogits, CancellationToken cancellation)
     {
         Tensor[] masks = maskLogits.Select(t => t.detach().sigmoid()).ToArray();
-        var byLayer = new Dictionary<string, Tensor>();
-        for (int l = 0; l < masks.Length; l++) byLayer[_maskedLayers[l]] = masks[l];
+        Dictionary<string, Tensor> byLayer = ByLayer(masks);
         var unmasked = new Dictionary<string, Tensor>();
         try
         {
@@ -230,11 +229,14 @@ public sealed class Dmbp : AttributionMethod
         long rows, CancellationToken cancellation)
     {
         Tensor[] masks = maskLogits.Select(t => t.sigmoid()).ToArray();
-        var byLayer = new Dictionary<string, Tensor>();
-        for (int l = 0; l < masks.Length; l++) byLayer[_maskedLayers[l]] = masks[l];
+        Dictionary<string, Tensor> byLayer = ByLayer(masks);
         Tensor attribution = MaskedBackward(tape, seed, byLayer, cancellation) * doubled;
         return (attribution.narrow(0, 0, rows), attribution.narrow(0, rows, rows), masks);
     }
+
+    /// <summary>Masked layer name → its mask, as <see cref="ChannelMaskRule"/> takes them.</summary>
+    private Dictionary<string, Tensor> ByLayer(Tensor[] masks) =>
+        Enumerable.Range(0, masks.Length).ToDictionary(l => _maskedLayers[l], l => masks[l]);
 
     /// <summary>θ for every masked layer, [2N, channels]: the initial logit plus optional seeded noise.</summary>
     private Tensor[] InitialMaskLogits(Tape tape, long rows)

@@ -1,4 +1,5 @@
 using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Rules;
 using static Microsoft.ML.Attribution.Torch.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
@@ -40,7 +41,7 @@ internal static class MaskTangentGradients
                 {
                     long[] positions = Enumerable.Range(2, (int)tangent.Dimensions - 2).Select(d => (long)d).ToArray();
                     result[l] = (positions.Length == 0 ? tangent * gradient : (tangent * gradient).sum(positions)).MoveToOuterDisposeScope();
-                    tangent = tangent * masks[l].reshape(tangent.shape.Select((d, k) => k < 2 ? d : 1L).ToArray());
+                    tangent = ChannelMaskRule.ScaleChannels(tangent, masks[l]); // masked as the backward masks the gradient
                 }
                 tangent?.MoveToOuterDisposeScope();
             }

@@ -44,12 +44,18 @@ public sealed class ChannelMaskRule : IRule
                 throw new ArgumentException($"The mask of layer '{trace.Layer.Name}' is {mask} but the layer's output is {relevance}: it needs one value per row and channel.");
             if (_unmasked is not null)
                 _unmasked[trace.Layer.Name] = relevance.alias().DetachFromDisposeScope();
-            long[] perChannel = relevance.shape.Select((d, i) => i < 2 ? d : 1L).ToArray();
-            gradient = relevance * mask.reshape(perChannel);
+            gradient = ScaleChannels(relevance, mask);
         }
         Tensor[] result = DifferentiableBackward(trace, gradient);
         foreach (Tensor t in result) t.MoveToOuterDisposeScope();
         return result;
+    }
+
+    /// <summary><paramref name="values"/> [N, C, …] scaled by <paramref name="mask"/> [N, C], one factor per row and channel.</summary>
+    internal static Tensor ScaleChannels(Tensor values, Tensor mask)
+    {
+        using Tensor perChannel = mask.reshape(values.shape.Select((d, i) => i < 2 ? d : 1L).ToArray());
+        return values * perChannel;
     }
 
     /// <summary>

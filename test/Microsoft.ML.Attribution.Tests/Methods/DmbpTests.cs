@@ -179,19 +179,7 @@ public sealed class DmbpTests : TorchTest
         var (network, input) = MethodFixtures.Float64(model);
         using (network)
         using (input)
-        {
-            AttributionMap Run(DmbpMaskGradients path)
-            {
-                using var dmbp = new Dmbp(network, new DmbpOptions { Iterations = 6, InitialNoise = 0.3, Seed = 5, MaskGradients = path });
-                return dmbp.Attribute(input);
-            }
-            using AttributionMap adjoint = Run(DmbpMaskGradients.Adjoint), reference = Run(DmbpMaskGradients.Autograd);
-            AssertClose(reference.Extras["loss"], adjoint.Extras["loss"], 1e-10, $"{model}: the loss at every iteration");
-            AssertClose(reference.Map, adjoint.Map, 1e-10, $"{model}: A⁺");
-            AssertClose(reference.Extras["negative"], adjoint.Extras["negative"], 1e-10, $"{model}: A⁻");
-            Assert.AreEqual(6L, adjoint.Extras["adjoint_iterations"].item<long>(), $"{model}: every iteration took the adjoint path");
-            Assert.AreEqual(0L, reference.Extras["adjoint_iterations"].item<long>(), $"{model}: the reference is pure autograd");
-        }
+            AssertAdjointGivesTheAutogradRun(network, input, new DmbpOptions { Iterations = 6, InitialNoise = 0.3, Seed = 5 }, adjointIterations: 6, model);
     }
 
     [TestMethod]
@@ -217,13 +205,8 @@ public sealed class DmbpTests : TorchTest
         };
         using var network = new Network(layers, [new GraphInput("x", [3, 6, 6], ScalarType.Float64)], ["y"]);
         Tensor x = randn([2, 3, 6, 6], g, ScalarType.Float64);
-        using var adjoint = new Dmbp(network, new DmbpOptions { Iterations = 5, InitialNoise = 0.3, Seed = 3 });
-        using var reference = new Dmbp(network, new DmbpOptions { Iterations = 5, InitialNoise = 0.3, Seed = 3, MaskGradients = DmbpMaskGradients.Autograd });
-        using AttributionMap a = adjoint.Attribute(x), b = reference.Attribute(x);
-        Assert.AreEqual(5L, a.Extras["adjoint_iterations"].item<long>(), "every layer here has a forward tangent");
-        AssertClose(b.Extras["loss"], a.Extras["loss"], 1e-10, "the loss at every iteration");
-        AssertClose(b.Map, a.Map, 1e-10, "A⁺");
-        AssertClose(b.Extras["negative"], a.Extras["negative"], 1e-10, "A⁻");
+        // Every layer here has a forward tangent, so all five iterations take the adjoint path.
+        AssertAdjointGivesTheAutogradRun(network, x, new DmbpOptions { Iterations = 5, InitialNoise = 0.3, Seed = 3 }, adjointIterations: 5, "clip/leaky/sigmoid/pad net");
     }
 
     [TestMethod]
@@ -234,11 +217,24 @@ public sealed class DmbpTests : TorchTest
         // The max pool with asymmetric padding records no indices, so it has no forward tangent: the adjoint path must notice.
         using Network network = WithIndexFreePool(g);
         Tensor x = randn([2, 3, 6, 6], g, ScalarType.Float64);
-        using var adjoint = new Dmbp(network, new DmbpOptions { Iterations = 4 });
-        using var reference = new Dmbp(network, new DmbpOptions { Iterations = 4, MaskGradients = DmbpMaskGradients.Autograd });
-        using AttributionMap a = adjoint.Attribute(x), b = reference.Attribute(x);
-        AssertClose(b.Map, a.Map, 1e-10, "same run through the fallback");
-        Assert.AreEqual(0L, a.Extras["adjoint_iterations"].item<long>(), "the pool without indices sent every iteration to autograd");
+        // The pool without indices sends every iteration to autograd: the same run, no adjoint iteration.
+        AssertAdjointGivesTheAutogradRun(network, x, new DmbpOptions { Iterations = 4 }, adjointIterations: 0, "index-free pool");
+    }
+
+    /// <summary>
+    /// Runs DMBP with the adjoint and with the autograd mask gradients from the same options: loss at every iteration and
+    /// both maps agree to 1e-10, and the adjoint run took the adjoint path <paramref name="adjointIterations"/> times.
+    /// </summary>
+    private static void AssertAdjointGivesTheAutogradRun(Network network, Tensor input, DmbpOptions options, long adjointIterations, string label)
+    {
+        using var adjoint = new Dmbp(network, options with { MaskGradients = DmbpMaskGradients.Adjoint });
+        using var reference = new Dmbp(network, options with { MaskGradients = DmbpMaskGradients.Autograd });
+        using AttributionMap a = adjoint.Attribute(input), b = reference.Attribute(input);
+        AssertClose(b.Extras["loss"], a.Extras["loss"], 1e-10, $"{label}: the loss at every iteration");
+        AssertClose(b.Map, a.Map, 1e-10, $"{label}: A⁺");
+        AssertClose(b.Extras["negative"], a.Extras["negative"], 1e-10, $"{label}: A⁻");
+        Assert.AreEqual(adjointIterations, a.Extras["adjoint_iterations"].item<long>(), $"{label}: iterations on the adjoint path");
+        Assert.AreEqual(0L, b.Extras["adjoint_iterations"].item<long>(), $"{label}: the reference is pure autograd");
     }
 
     [TestMethod]

@@ -55,12 +55,8 @@ public sealed class BatchNorm : Layer, ILinearLayer
         return [gradOutput * perChannel];
     }
 
-    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents)
-    {
-        using Tensor s = EffectiveScale();
-        using Tensor perChannel = s.reshape(ChannelShape(trace.Input));
-        return tangents[0]! * perChannel;
-    }
+    /// <summary>A diagonal Jacobian is its own transpose: the tangent is scaled as the gradient is.</summary>
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => Backward(trace, tangents[0]!)[0];
 
     /// <summary>[1, C, 1, …] for broadcasting a per-channel vector against <paramref name="like"/>.</summary>
     public static long[] ChannelShape(Tensor like) =>

@@ -12,8 +12,8 @@ public sealed class Relu : Layer
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [F.threshold_backward(gradOutput, trace.Output, 0)];
 
-    /// <summary>The gate is diagonal, so the tangent is gated as the gradient is.</summary>
-    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => F.threshold_backward(tangents[0]!, trace.Output, 0);
+    /// <summary>A diagonal Jacobian is its own transpose: the tangent is gated as the gradient is.</summary>
+    public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => Backward(trace, tangents[0]!)[0];
 
     public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new Relu(Name, Inputs[0], Output));
 }
