@@ -70,6 +70,16 @@ public sealed class Network : IDisposable
     /// <summary>The value holding the pre-softmax class scores.</summary>
     public string LogitsName { get; }
 
+    /// <summary>
+    /// Unrecorded float32 CPU forwards (scores of perturbed inputs, Score-CAM, RISE, Occlusion, metrics) keep activations
+    /// in oneDNN's blocked layout with packed convolution weights: 10–20 % faster than the dense path; values agree to
+    /// float rounding. Recorded forwards (a <see cref="Tape"/>) always run dense. Set false to run every forward dense.
+    /// </summary>
+    public bool UseBlockedLayout { get; set; } = true;
+
+    /// <summary>How many layers of the last unrecorded forward produced a blocked output (a diagnostic for tests and tuning).</summary>
+    internal int LastForwardBlockedLayers { get; private set; }
+
     public bool IsConstant(string valueName) => _constants.ContainsKey(valueName);
 
     public int IndexOf(string layerName) =>
@@ -186,6 +196,9 @@ public sealed class Network : IDisposable
                 values[input.Name] = given.alias();
             }
             string? stopAt = wanted.Count == 1 ? wanted[0] : null;
+            bool blocked = !record && UseBlockedLayout && inputs.Values.All(t => t.dtype == ScalarType.Float32 && t.device.type == DeviceType.CPU)
+                && OneDnn.Available;
+            int blockedLayers = 0;
             for (int i = 0; i < _layers.Length; i++)
             {
                 Layer layer = _layers[i];
@@ -195,6 +208,7 @@ public sealed class Network : IDisposable
                 LayerTrace? trace = record
                     ? new LayerTrace(layer) { Inputs = args, ConstantInputs = layer.Inputs.Select(_constants.ContainsKey).ToArray() }
                     : null;
+                if (blocked) PrepareLayout(layer, args, values);
                 Tensor output;
                 if (!record && layer is Relu && CanOverwrite(layer.Inputs[0], i, wanted))
                 {
@@ -209,6 +223,7 @@ public sealed class Network : IDisposable
                     traces![i] = trace;
                 }
                 values[layer.Output] = output;
+                if (blocked && output.is_mkldnn) blockedLayers++;
                 if (!record)
                 {
                     if (layer.Output == stopAt) break;
@@ -223,9 +238,10 @@ public sealed class Network : IDisposable
                 foreach (LayerTrace t in traces!) t.Indices?.DetachFromDisposeScope();
                 return values;
             }
+            LastForwardBlockedLayers = blockedLayers;
             var result = new Dictionary<string, Tensor>();
             foreach (string name in wanted)
-                result[name] = values.Remove(name, out Tensor? v) ? v : _constants.TryGetValue(name, out Tensor? c) ? c.alias() : inputs[name].alias();
+                result[name] = values.Remove(name, out Tensor? v) ? Dense(v) : _constants.TryGetValue(name, out Tensor? c) ? c.alias() : inputs[name].alias();
             foreach (Tensor t in values.Values) t.Dispose();
             return result;
         }
@@ -235,6 +251,45 @@ public sealed class Network : IDisposable
             if (traces != null) foreach (LayerTrace? t in traces) t?.Indices?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Before an unrecorded float32 CPU layer runs: a convolution gets its dense input in oneDNN's blocked layout, a layer
+    /// that takes blocked inputs keeps them, and any other layer gets dense copies (stored back, so later readers reuse them).
+    /// </summary>
+    private static void PrepareLayout(Layer layer, Tensor[] args, Dictionary<string, Tensor> values)
+    {
+        bool anyBlocked = args.Any(a => a.is_mkldnn);
+        if (!anyBlocked && !layer.StartsBlockedLayout) return;
+        if (layer.AcceptsBlockedLayout(args))
+        {
+            // A constant operand stays dense (it is not ours to replace): the layer then runs dense.
+            if (anyBlocked || !layer.Inputs.All(values.ContainsKey)) return;
+            for (int j = 0; j < args.Length; j++)
+                args[j] = values[layer.Inputs[j]].is_mkldnn ? values[layer.Inputs[j]] : Replace(layer.Inputs[j], args[j].to_mkldnn(), values);
+            return;
+        }
+        for (int j = 0; j < args.Length; j++)
+        {
+            // Look values up by name: a layer may read one value twice, and the first conversion replaces it.
+            if (!values.TryGetValue(layer.Inputs[j], out Tensor? held)) continue;
+            args[j] = held.is_mkldnn ? Replace(layer.Inputs[j], held.to_dense(), values) : held;
+        }
+    }
+
+    /// <summary>Swaps a computed value (or the forward's alias of an input) for its other-layout copy.</summary>
+    private static Tensor Replace(string name, Tensor converted, Dictionary<string, Tensor> values)
+    {
+        values[name].Dispose();
+        values[name] = converted;
+        return converted;
+    }
+
+    /// <summary>A result in the ordinary layout (blocked values are converted and released).</summary>
+    private static Tensor Dense(Tensor value)
+    {
+        if (!value.is_mkldnn) return value;
+        using (value) return value.to_dense();
     }
 
     /// <summary>A computed value whose last reader is layer <paramref name="index"/> and that the caller does not want back.</summary>

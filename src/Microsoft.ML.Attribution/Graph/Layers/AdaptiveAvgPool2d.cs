@@ -18,6 +18,8 @@ public sealed class AdaptiveAvgPool2d : Layer
         return F.adaptive_avg_pool2d(inputs[0], OutputSize);
     }
 
+    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) => AllBlocked(inputs) && inputs[0].Dimensions == 4;
+
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [F.adaptive_avg_pool2d_backward(gradOutput, trace.Input)];
 
     /// <summary>The layer is linear: its tangent is its forward.</summary>

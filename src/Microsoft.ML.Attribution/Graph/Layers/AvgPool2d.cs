@@ -47,6 +47,8 @@ public sealed class AvgPool2d : Layer
         return (sums / counts).MoveToOuterDisposeScope();
     }
 
+    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) => AllBlocked(inputs) && NativePadding;
+
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) =>
         NativePadding
             ? [F.avg_pool2d_backward(gradOutput, trace.Input, Kernel, Stride, [Padding[0], Padding[1]], CeilMode, CountIncludePad)]

@@ -48,6 +48,8 @@ public sealed class BatchNorm : Layer, ILinearLayer
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) =>
         F.batch_norm(inputs[0], Mean, Variance, Scale, Bias, training: false, eps: Epsilon);
 
+    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) => AllBlocked(inputs) && inputs[0].Dimensions == 4;
+
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput)
     {
         using Tensor s = EffectiveScale();

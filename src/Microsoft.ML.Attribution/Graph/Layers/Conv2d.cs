@@ -1,3 +1,4 @@
+using Microsoft.ML.Attribution.Torch;
 using static Microsoft.ML.Attribution.Torch.torch;
 using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
 
@@ -38,7 +39,47 @@ public sealed class Conv2d : Layer, ILinearLayer
     public override IEnumerable<(string name, Tensor value)> Parameters =>
         Bias is null ? [("weight", Weight)] : [("weight", Weight), ("bias", Bias)];
 
-    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => ForwardWith(inputs[0], Weight, Bias);
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) =>
+        inputs[0].is_mkldnn
+            ? OneDnn.Conv2d(inputs[0], PackedWeight(), Bias, [Padding[0], Padding[1]], Stride, Dilation, Groups)
+            : ForwardWith(inputs[0], Weight, Bias);
+
+    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) =>
+        HasSymmetricPadding && inputs[0].dtype == ScalarType.Float32 && inputs[0].Dimensions == 4
+        && Weight.device.type == DeviceType.CPU && OneDnn.Available;
+
+    public override bool StartsBlockedLayout => true;
+
+    /// <summary>The weight in oneDNN's packed layout, made on first use and again after the weight changes (in place or replaced).</summary>
+    private Tensor PackedWeight()
+    {
+        lock (_packLock)
+        {
+            if (_packed is null || !ReferenceEquals(_packedFrom, Weight) || _packedVersion != Weight.version)
+            {
+                _packed?.Dispose();
+                _packed = OneDnn.PackConv2dWeight(Weight, [Padding[0], Padding[1]], Stride, Dilation, Groups).DetachFromDisposeScope();
+                _packedFrom = Weight;
+                _packedVersion = Weight.version;
+            }
+            return _packed;
+        }
+    }
+
+    private readonly object _packLock = new();
+    private Tensor? _packed;
+    private Tensor? _packedFrom;
+    private long _packedVersion;
+
+    public override void Dispose()
+    {
+        lock (_packLock)
+        {
+            _packed?.Dispose();
+            _packed = null;
+        }
+        base.Dispose();
+    }
 
     /// <summary>This convolution with other weights/bias (LRP rules use modified weights such as W⁺).</summary>
     public Tensor ForwardWith(Tensor input, Tensor weight, Tensor? bias) =>

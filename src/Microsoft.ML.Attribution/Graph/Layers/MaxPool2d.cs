@@ -50,6 +50,9 @@ public sealed class MaxPool2d : Layer
         return output;
     }
 
+    /// <summary>oneDNN pools without dilation and with libtorch's own padding rule.</summary>
+    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) => AllBlocked(inputs) && NativePadding && Dilation.All(d => d == 1);
+
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) =>
         trace.Indices is { } indices
             ? [F.max_pool2d_with_indices_backward(gradOutput, trace.Input, Kernel, Stride, [Padding[0], Padding[1]], Dilation, CeilMode, indices)]
