@@ -4,10 +4,17 @@
 A long-lived process: the CLI writes one JSON request per line to stdin and reads one JSON reply per line,
 so both sides are timed alternately in the same run, on the same machine, with the same thread count.
 Request: {"task": "vgg16-convs" | "forward" | "gradient" | "integrated-gradients" | "smoothgrad" | "gradcam" | "gradcam-plus-plus"
-          | "dmbp", "model": "resnet50", "batch": 1, "size": 224, "iters": 5, "threads": 2, "steps": 32, "samples": 16,
-          "iterations": 200}
-The method tasks do in plain torch what Captum / pytorch-grad-cam do (autograd with parameter gradients enabled,
-all interpolants or noisy copies in one batch), so their cost is the peers' cost on this machine.
+          | "scorecam" | "rise" | "occlusion" | "dmbp", "model": "resnet50", "batch": 1, "size": 224, "iters": 5, "threads": 2,
+          "steps": 32, "samples": 16, "iterations": 200}
+          Optional per task (defaults = our options' defaults): scorecam "layer" (torch module name), "chunk" (16);
+          rise "masks" (4000), "grid" (7), "probability" (0.5), "score" ("probability"), "chunk" (6);
+          occlusion "window" (15 or [h, w]), "stride" (8 or [h, w]), "baseline" (0.0 or one per channel),
+          "score" ("logit"), "chunk" (6). "chunk" is the rows per masked/occluded forward.
+The gradient tasks do in plain torch what Captum / pytorch-grad-cam do (autograd with parameter gradients enabled,
+all interpolants or noisy copies in one batch), so their cost is the peers' cost on this machine. The forward-only
+tasks (scorecam, rise, occlusion) run under no_grad as the peers do and build each batch of masked inputs when it is
+forwarded: the peers' work, without the full stacks of masked copies that pytorch-grad-cam and the RISE code build
+first (1.2 / 2.4 GB per ResNet50 image at 224², which batch 8 would not fit).
 Reply:   {"seconds": [t1, t2, ...], "peak_rss_mb": VmHWM of the request (model included)} or {"error": "..."}
 """
 import json
@@ -18,6 +25,12 @@ import torch
 import torch.nn.functional as F
 
 _cache = {}
+_hooks = []  # forward hooks a task put on a cached model, removed before the next request
+
+# Rows per forward of our perturbation methods at the default 2048 MB budget on ResNet50 and VGG16 at 224²
+# (SubBatchRows: ~27-29 M values per sample x 4 B x 3 -> 6 rows). The peers' own defaults differ: RISE's code forwards
+# 100 masked copies at a time, Captum's Occlusion one perturbation per image (perturbations_per_eval=1).
+_OUR_SUB_BATCH = 6
 
 
 def vgg16_convs(batch, size):
@@ -61,6 +74,12 @@ def _model(name, batch, size):
         torch.manual_seed(0)
         _cache[key] = getattr(torchvision.models, name)(weights=None).eval()
     model = _cache[key]
+    # Each request starts from the plain model: no hooks left by an earlier task, parameters trainable again (as the
+    # peers' models are; dmbp freezes them).
+    while _hooks:
+        _hooks.pop().remove()
+    for p in model.parameters():
+        p.requires_grad_(True)
     torch.manual_seed(1)
     return model, torch.randn(batch, 3, size, size)
 
@@ -108,7 +127,7 @@ def method_task(req):
             store["a"] = output
             if output.requires_grad:  # not during the no-grad target selection
                 output.register_hook(lambda g: store.__setitem__("g", g))
-        layer.register_forward_hook(hook)
+        _hooks.append(layer.register_forward_hook(hook))
 
         def run():
             out = model(x)
@@ -125,9 +144,138 @@ def method_task(req):
             cam = torch.relu((weights * a).sum(1, keepdim=True))
             return F.interpolate(cam, size=x.shape[2:], mode="bilinear", align_corners=False)
         return run
+    if task == "scorecam":
+        layer = dict(model.named_modules())[req.get("layer", "layer4" if name.startswith("resnet") else "features.29")]
+        return scorecam_task(model, x, layer, int(req.get("chunk", 16)))
+    if task == "rise":
+        return rise_task(model, x, int(req.get("masks", 4000)), int(req.get("grid", 7)), float(req.get("probability", 0.5)),
+                         req.get("score", "probability"), int(req.get("chunk", _OUR_SUB_BATCH)))
+    if task == "occlusion":
+        return occlusion_task(model, x, _pair(req.get("window", 15)), _pair(req.get("stride", 8)), req.get("baseline", 0.0),
+                              req.get("score", "logit"), int(req.get("chunk", _OUR_SUB_BATCH)))
     if task == "dmbp":
         return dmbp_task(model, x, targets, int(req.get("iterations", 200)))
     raise ValueError(f"unknown task {task}")
+
+
+def _pair(value):
+    return (int(value), int(value)) if isinstance(value, (int, float)) else (int(value[0]), int(value[1]))
+
+
+def _score(logits, targets, kind):
+    """Each row's target score as our PerturbationScore names it: logit, softmax probability or sigmoid."""
+    kind = kind.replace("-", "").replace("_", "").lower()
+    if kind == "probability":
+        logits = logits.softmax(1)
+    elif kind == "sigmoid":
+        logits = logits.sigmoid()
+    elif kind != "logit":
+        raise ValueError(f"unknown score {kind}")
+    return logits.gather(1, targets[:, None]).squeeze(1)
+
+
+def scorecam_task(model, x, layer, chunk):
+    """Score-CAM as pytorch-grad-cam's ScoreCAM: the layer's activations from one forward, each channel upsampled to
+    the input (UpsamplingBilinear2d: align_corners=True, as ours), min-max scaled (ε 1e-8) and multiplied into the image;
+    the target logit of each masked image (batches of `chunk` channels of one image, pytorch-grad-cam's batch_size 16),
+    softmaxed over channels, weights the channels; ReLU, then resized like our map (bilinear, align_corners=False).
+    K forwards per image: 2048 on ResNet50, 512 on VGG16."""
+    n, size = x.shape[0], x.shape[2:]
+
+    def run():
+        with torch.no_grad():
+            store = {}
+            # Hooked for this forward only: the masked forwards below need no activations.
+            handle = layer.register_forward_hook(lambda module, inputs, output: store.__setitem__("a", output))
+            try:
+                targets = model(x).argmax(1)
+            finally:
+                handle.remove()
+            a = store["a"]
+            scores = torch.empty(n, a.shape[1])
+            for i in range(n):
+                for k in range(0, a.shape[1], chunk):
+                    up = F.interpolate(a[i, k:k + chunk, None], size=size, mode="bilinear", align_corners=True)
+                    low, high = up.amin((2, 3), keepdim=True), up.amax((2, 3), keepdim=True)
+                    masks = (up - low) / (high - low + 1e-8)
+                    scores[i, k:k + chunk] = model(x[i:i + 1] * masks)[:, targets[i]]
+            weights = scores.softmax(1)
+            cam = torch.relu((weights[:, :, None, None] * a).sum(1, keepdim=True))
+            return F.interpolate(cam, size=size, mode="bilinear", align_corners=False)
+    return run
+
+
+def rise_masks(count, cells, p, height, width, generator):
+    """The RISE code's generate_masks: s×s grids kept with probability p, upsampled bilinearly to (s+1)·⌈H/s⌉ and
+    cropped at a random shift below one cell. F.interpolate clamps at the border where skimage's resize (and ours)
+    mirrors: values differ in the outer half cell only, the work is the same."""
+    cell_h, cell_w = -(-height // cells), -(-width // cells)
+    grids = (torch.rand(count, 1, cells, cells, generator=generator) < p).float()
+    shifts = torch.stack([torch.randint(0, cell_h, (count,), generator=generator),
+                          torch.randint(0, cell_w, (count,), generator=generator)], 1).tolist()
+    masks = torch.empty(count, 1, height, width)
+    for start in range(0, count, 256):  # upsampled in slices: all 4000 at once would hold another 1 GB at 224²
+        up = F.interpolate(grids[start:start + 256], size=((cells + 1) * cell_h, (cells + 1) * cell_w), mode="bilinear",
+                           align_corners=False)
+        for j, (dy, dx) in enumerate(shifts[start:start + 256]):
+            masks[start + j] = up[j, :, dy:dy + height, dx:dx + width]
+    return masks
+
+
+def rise_task(model, x, count, cells, p, score, chunk):
+    """RISE as the paper's code (eclique/RISE) computes it: N masks, generated per call as ours are (seeded, shared by
+    the images of the batch), x ⊙ M forwarded `chunk` masks at a time, saliency = P^T · M / N / p with P the softmax
+    probabilities (our default score; "score" picks logit or sigmoid as ours). Only the target's row of P^T · M is
+    taken (ours explains the target; the paper's code multiplies all 1000 classes, ~1000× this matmul). The masks are
+    held as the code's self.masks ([N, 1, H, W]: 0.8 GB at 224²)."""
+    n, height, width = x.shape[0], x.shape[2], x.shape[3]
+
+    def run():
+        with torch.no_grad():
+            targets = model(x).argmax(1)
+            masks = rise_masks(count, cells, p, height, width, torch.Generator().manual_seed(0))
+            saliency = torch.empty(n, height * width)
+            for i in range(n):
+                probs = torch.cat([_score(model(x[i:i + 1] * masks[k:k + chunk]), targets[i].expand(min(chunk, count - k)), score)
+                                   for k in range(0, count, chunk)])
+                saliency[i] = probs @ masks.reshape(count, -1)
+            return (saliency / count / p).reshape(n, 1, height, width)
+    return run
+
+
+def occlusion_task(model, x, window, stride, baseline, score, chunk):
+    """Occlusion as Captum's Occlusion (sliding_window_shapes (C, h, w), strides (C, sh, sw), baselines, target score):
+    ⌈(size − window) / stride⌉ + 1 window positions per side, each window's mask the window padded (or cut) to the
+    image, occluded = x·(1 − mask) + baseline·mask, drop = score(x) − score(occluded) added under the mask, divided by
+    how many windows cover each pixel. Captum forwards perturbations_per_eval windows × all images per call; here
+    max(1, chunk // batch) windows, so a forward has about our sub-batch of rows. The map is [N, C, H, W] as Captum's."""
+    n, c, height, width = x.shape
+    rows = -(-(height - window[0]) // stride[0]) + 1
+    cols = -(-(width - window[1]) // stride[1]) + 1
+    per_eval = max(1, chunk // n)
+    fill = torch.tensor(baseline, dtype=x.dtype).reshape(1, -1, 1, 1) if isinstance(baseline, list) else float(baseline)
+
+    def window_mask(index):
+        top, left = (index // cols) * stride[0], (index % cols) * stride[1]
+        # Negative padding cuts off a window that runs past the border, as Captum's _occlusion_mask.
+        return F.pad(torch.ones(c, *window), (left, width - left - window[1], top, height - top - window[0]))
+
+    def run():
+        with torch.no_grad():
+            logits = model(x)
+            targets = logits.argmax(1)
+            initial = _score(logits, targets, score)
+            total = torch.zeros(n, c, height, width)
+            weights = torch.zeros(c, height, width)
+            for start in range(0, rows * cols, per_eval):
+                mask = torch.stack([window_mask(i) for i in range(start, min(start + per_eval, rows * cols))])[:, None]
+                k = mask.shape[0]
+                occluded = (x[None] * (1 - mask) + fill * mask).reshape(k * n, c, height, width)
+                drop = initial[None] - _score(model(occluded), targets.repeat(k), score).reshape(k, n)
+                total += (drop[:, :, None, None, None] * mask).sum(0)
+                weights += mask.sum((0, 1))
+            return total / weights
+    return run
 
 
 def dmbp_task(model, x, targets, iterations):

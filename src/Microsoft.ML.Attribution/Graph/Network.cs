@@ -176,13 +176,53 @@ public sealed class Network : IDisposable
         return new Tape(this, values, traces);
     }
 
+    /// <summary>
+    /// Records only the layers after <paramref name="fromValue"/>: the layers up to its producer run as a plain forward
+    /// (the fast unrecorded path), so a backward pass can reach <paramref name="fromValue"/> but not go below it — what
+    /// layer-gradient methods (Grad-CAM, Grad-CAM++) need. The tape holds the input, <paramref name="fromValue"/>, every
+    /// earlier value a recorded layer reads, and everything computed after.
+    /// </summary>
+    public Tape RecordFrom(Tensor input, string fromValue)
+    {
+        RequireSingleInput();
+        Layer? producer = ProducerOf(fromValue);
+        if (producer is null)
+        {
+            if (IsConstant(fromValue) || !InputNames.Contains(fromValue))
+                throw new ArgumentException($"'{fromValue}' is not a value computed by the network.", nameof(fromValue));
+            return Record(input);
+        }
+        int cut = IndexOf(producer.Name);
+        var computedBefore = new HashSet<string>(_layers.Take(cut + 1).Select(l => l.Output));
+        string[] needed = _layers.Skip(cut + 1).SelectMany(l => l.Inputs).Where(computedBefore.Contains)
+            .Append(fromValue).Distinct().ToArray();
+        var given = new Dictionary<string, Tensor> { [Inputs[0].Name] = input };
+        Dictionary<string, Tensor> prefix = Run(given, null, needed, lastLayer: cut);
+        try
+        {
+            foreach (var (name, value) in prefix) given[name] = value;
+            var traces = new LayerTrace[_layers.Length];
+            Dictionary<string, Tensor> values = Run(given, traces, OutputNames, firstLayer: cut + 1);
+            return new Tape(this, values, traces, firstRecorded: cut + 1);
+        }
+        finally
+        {
+            foreach (Tensor t in prefix.Values) t.Dispose();
+        }
+    }
+
     private void RequireSingleInput()
     {
         if (Inputs.Count != 1)
             throw new InvalidOperationException($"The network has {Inputs.Count} inputs ({string.Join(", ", InputNames)}); pass them by name.");
     }
 
-    private Dictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, LayerTrace[]? traces, IReadOnlyList<string> wanted)
+    /// <summary>
+    /// Runs layers <paramref name="firstLayer"/>..<paramref name="lastLayer"/>. Entries of <paramref name="inputs"/> that are not
+    /// graph inputs are values an earlier partial run computed.
+    /// </summary>
+    private Dictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, LayerTrace[]? traces, IReadOnlyList<string> wanted,
+        int firstLayer = 0, int lastLayer = int.MaxValue)
     {
         bool record = traces != null;
         var values = new Dictionary<string, Tensor>();
@@ -195,11 +235,13 @@ public sealed class Network : IDisposable
                 CheckInput(input, given);
                 values[input.Name] = given.alias();
             }
+            foreach (var (name, precomputed) in inputs)
+                if (!values.ContainsKey(name)) values[name] = precomputed.alias();
             string? stopAt = wanted.Count == 1 ? wanted[0] : null;
             bool blocked = !record && UseBlockedLayout && inputs.Values.All(t => t.dtype == ScalarType.Float32 && t.device.type == DeviceType.CPU)
                 && OneDnn.Available;
             int blockedLayers = 0;
-            for (int i = 0; i < _layers.Length; i++)
+            for (int i = firstLayer; i < _layers.Length && i <= lastLayer; i++)
             {
                 Layer layer = _layers[i];
                 var args = new Tensor[layer.Inputs.Count];
@@ -235,7 +277,7 @@ public sealed class Network : IDisposable
             if (record)
             {
                 foreach (Tensor t in values.Values) t.DetachFromDisposeScope();
-                foreach (LayerTrace t in traces!) t.Indices?.DetachFromDisposeScope();
+                foreach (LayerTrace? t in traces!) t?.Indices?.DetachFromDisposeScope();
                 return values;
             }
             LastForwardBlockedLayers = blockedLayers;

@@ -11,12 +11,16 @@ public sealed class Tape : IDisposable
     private readonly Dictionary<string, Tensor> _values;
     private readonly LayerTrace[] _traces;
 
-    internal Tape(Network network, Dictionary<string, Tensor> values, LayerTrace[] traces)
+    internal Tape(Network network, Dictionary<string, Tensor> values, LayerTrace[] traces, int firstRecorded = 0)
     {
         Network = network;
         _values = values;
         _traces = traces;
+        FirstRecorded = firstRecorded;
     }
+
+    /// <summary>Index of the first recorded layer: 0, or the layer after the value <see cref="Network.RecordFrom"/> started at.</summary>
+    public int FirstRecorded { get; }
 
     public Network Network { get; }
 
@@ -29,11 +33,14 @@ public sealed class Tape : IDisposable
     /// <summary>The network's first output as exported (probabilities when the model ends in a softmax).</summary>
     public Tensor Output => _values[Network.OutputNames[0]];
 
-    public IReadOnlyList<LayerTrace> Traces => _traces;
+    /// <summary>One trace per layer; null for the layers before <see cref="FirstRecorded"/>.</summary>
+    public IReadOnlyList<LayerTrace?> Traces => _traces;
 
-    public LayerTrace this[int layerIndex] => _traces[layerIndex];
+    public LayerTrace this[int layerIndex] => _traces[layerIndex] ?? throw new InvalidOperationException(
+        $"Layer '{Network.Layers[layerIndex].Name}' ran before the recorded part of this tape (it starts at layer {FirstRecorded}); "
+        + "a backward pass through it needs a full Network.Record.");
 
-    public LayerTrace this[string layerName] => _traces[Network.IndexOf(layerName)];
+    public LayerTrace this[string layerName] => this[Network.IndexOf(layerName)];
 
     /// <summary>The value with this name (a graph input, a layer output or a constant).</summary>
     public Tensor Value(string name) =>
@@ -43,10 +50,10 @@ public sealed class Tape : IDisposable
 
     public void Dispose()
     {
-        foreach (LayerTrace trace in _traces)
+        foreach (LayerTrace? trace in _traces)
         {
-            trace.Indices?.Dispose();
-            trace.DisposeCache();
+            trace?.Indices?.Dispose();
+            trace?.DisposeCache();
         }
         foreach (Tensor t in _values.Values) t.Dispose();
         _values.Clear();

@@ -17,7 +17,7 @@ public sealed class GradCam : CamMethod
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)
     {
-        using var tape = Network.Record(input);
+        using var tape = Network.RecordFrom(input, Layer.Output); // the layers below the CAM layer need no trace
         var (targets, scores, activations, gradients) = LayerGradients(tape, target, cancellation);
         using Tensor handled = Options.Gradients.Apply(gradients);
         Tensor weights = handled.mean([2, 3]);

@@ -19,7 +19,7 @@ public sealed class GradCamPlusPlus : CamMethod
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)
     {
-        using var tape = Network.Record(input);
+        using var tape = Network.RecordFrom(input, Layer.Output); // the layers below the CAM layer need no trace
         var (targets, scores, activations, gradients) = LayerGradients(tape, target, cancellation);
         Tensor weights;
         using (var scope = NewDisposeScope())

@@ -1,5 +1,6 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Maps;
+using Microsoft.ML.Attribution.Torch;
 using static Microsoft.ML.Attribution.Torch.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
@@ -8,7 +9,7 @@ namespace Microsoft.ML.Attribution.Methods;
 /// Score-CAM (Wang et al. 2020) as pytorch-grad-cam computes it: each activation channel is upsampled to the input
 /// (bilinear, align_corners=true), min-max scaled, and used as a mask on the input; the target logit of each masked
 /// input, softmaxed over channels, weights the channels: map = ReLU(Σ_k w_k·A_k). No backward pass. The N·K masked
-/// forward passes run in sub-batches sized by the memory budget.
+/// forward passes run in sub-batches sized by the memory budget; channels constant over the map (zero masks) share one forward.
 /// </summary>
 public sealed class ScoreCam : CamMethod
 {
@@ -29,30 +30,51 @@ public sealed class ScoreCam : CamMethod
             activations = tape.Value(Layer.Output).alias();
         }
         long rows = activations.shape[0], channels = activations.shape[1];
-        long total = rows * channels, chunk = SubBatchRows(Options.MemoryBudgetMb, input.dtype);
-        // One mask per (row, channel), in row-major order, so chunks may span rows and fill the batch.
-        using Tensor masksSource = activations.reshape(total, 1, activations.shape[2], activations.shape[3]);
-        var channelScores = new List<Tensor>();
-        for (long start = 0; start < total; start += chunk)
+        long chunk = SubBatchRows(Options.MemoryBudgetMb, input.dtype);
+        // A channel that is constant over the map (typically all zero after a ReLU) min-max scales to a zero mask: its
+        // masked input is the zero image, whose score one forward gives for every such (row, channel) pair.
+        double[] pairLogits = new double[rows * channels];
+        long[] varying;
+        using (Tensor flat = activations.flatten(2))
+        using (Tensor spread = flat.amax([2]) - flat.amin([2]))
+        using (Tensor varies = spread.gt(0).flatten())
+        {
+            bool[] flags = varies.data<bool>();
+            varying = Enumerable.Range(0, flags.Length).Where(i => flags[i]).Select(i => (long)i).ToArray();
+            if (varying.Length < flags.Length) FillConstantChannels(input, targets, flags, pairLogits, channels);
+        }
+        // One mask per varying (row, channel) pair, in row-major order, so chunks may span rows and fill the batch.
+        using Tensor masksSource = activations.reshape(rows * channels, 1, activations.shape[2], activations.shape[3]);
+        for (long start = 0; start < varying.Length; start += chunk)
         {
             cancellation.ThrowIfCancellationRequested();
-            long count = Math.Min(chunk, total - start);
+            long count = Math.Min(chunk, varying.Length - start);
             using var scope = NewDisposeScope();
-            long[] rowOf = Enumerable.Range(0, (int)count).Select(i => (start + i) / channels).ToArray();
-            Tensor upsampled = MapResize.ToSizeOf(masksSource.narrow(0, start, count), input, MapInterpolation.BilinearAlignCorners);
+            long[] pairs = varying[(int)start..(int)(start + count)];
+            long[] rowOf = pairs.Select(p => p / channels).ToArray();
+            Tensor upsampled = MapResize.ToSizeOf(masksSource.index_select(0, tensor(pairs, device: input.device)), input, MapInterpolation.BilinearAlignCorners);
             Tensor masks = MapNormalization.MinMax(upsampled, firstReducedDim: 1, epsilon: Options.MaskEpsilon);
             Tensor masked = input.index_select(0, tensor(rowOf, device: input.device)) * masks;
             Tensor logits = Network.ForwardLogits(masked);
             Tensor picked = logits.gather(1, tensor(rowOf.Select(r => targets[r]).ToArray(), device: input.device).reshape(-1, 1));
-            channelScores.Add(picked.flatten().MoveToOuterDisposeScope());
-            Progress?.Report((double)(start + count) / total);
+            double[] values = picked.to(ScalarType.Float64).data<double>();
+            for (int k = 0; k < count; k++) pairLogits[pairs[k]] = values[k];
+            Progress?.Report((double)(start + count) / varying.Length);
         }
-        using Tensor all = cat(channelScores, 0);
-        foreach (Tensor t in channelScores) t.Dispose();
-        using Tensor channelLogits = all.reshape(rows, channels);
+        using Tensor channelLogits = tensor(pairLogits, [rows, channels], ScalarType.Float64).to(input.dtype);
         Tensor weights = channelLogits.softmax(1);
         Tensor cam = WeightedSum(weights, activations, Options.Relu);
         return CamResult(input, cam, weights, targets, scores, Options.Upsampling,
             new Dictionary<string, Tensor> { ["activations"] = activations });
+    }
+
+    /// <summary>The target scores of the zero image (one forward) for the pairs whose channel is constant.</summary>
+    private void FillConstantChannels(Tensor input, long[] targets, bool[] varies, double[] pairLogits, long channels)
+    {
+        using var scope = NewDisposeScope();
+        Tensor zero = zeros_like(input.narrow(0, 0, 1));
+        double[] logits = Network.ForwardLogits(zero).to(ScalarType.Float64).flatten().data<double>();
+        for (long pair = 0; pair < varies.Length; pair++)
+            if (!varies[pair]) pairLogits[pair] = logits[targets[pair / channels]];
     }
 }

@@ -155,6 +155,41 @@ public sealed class CamMethodTests : TorchTest
         }
     }
 
+    [TestMethod]
+    public void Score_cam_scores_constant_channels_with_one_zero_image_forward_and_matches_forwarding_every_channel()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        var (network, input) = MethodFixtures.Float64("tiny_vgg_opset13");
+        using (network)
+        {
+            Layer camLayer = network.LastConvolutionalBlock;
+            var conv = (Conv2d)network.ProducerOf(camLayer.Inputs[0])!;
+            conv.Weight.narrow(0, 0, 3).zero_(); // channels 0–2: ReLU(−1) = 0 everywhere, a zero mask
+            conv.Bias!.narrow(0, 0, 3).fill_(-1);
+            long[] targets = Enumerable.Range(0, (int)input.shape[0]).Select(n => (long)((n + 1) % 2)).ToArray();
+            using var method = new ScoreCam(network);
+            using AttributionMap map = method.Attribute(input, targets);
+
+            // Every (row, channel) forwarded, as pytorch-grad-cam does.
+            Tensor activations;
+            using (Tape tape = network.Record(input)) activations = tape.Value(camLayer.Output).alias();
+            long rows = input.shape[0], channels = activations.shape[1];
+            var logits = new double[rows * channels];
+            for (long n = 0; n < rows; n++)
+                for (long k = 0; k < channels; k++)
+                {
+                    using var step = NewDisposeScope();
+                    Tensor mask = Maps.MapNormalization.MinMax(Maps.MapResize.ToSizeOf(activations.narrow(0, n, 1).narrow(1, k, 1), input,
+                        Maps.MapInterpolation.BilinearAlignCorners), epsilon: method.Options.MaskEpsilon);
+                    logits[n * channels + k] = network.ForwardLogits(input.narrow(0, n, 1) * mask).data<double>()[targets[n]];
+                }
+            Tensor expectedWeights = tensor(logits, [rows, channels], ScalarType.Float64).softmax(1);
+            AssertClose(expectedWeights, map.Extras["weights"], 1e-12, "Score-CAM weights");
+            double[] weights = map.Extras["weights"].data<double>();
+            Assert.AreEqual(weights[0], weights[2], "dead channels share one score");
+        }
+    }
+
     /// <summary>The methods that weight one layer's channels (FullGrad uses every biased layer and takes no layer option).</summary>
     public static IEnumerable<object[]> LayerMethods() => [["gradcam"], ["gradcam-plus-plus"], ["scorecam"], ["guided-gradcam"]];
 

@@ -38,7 +38,11 @@ internal sealed class MethodWorkload : IBenchWorkload
 
     public int Images { get; }
 
-    /// <summary>Torch equivalents exist for the methods whose peer cost is plain autograd (Captum, pytorch-grad-cam), and for DMBP written in torch.</summary>
+    /// <summary>
+    /// Torch equivalents exist for the methods whose peer cost is plain autograd (Captum, pytorch-grad-cam), for the
+    /// forward-only Score-CAM, RISE and occlusion as pytorch-grad-cam, the RISE code and Captum run them, and for DMBP
+    /// written in torch.
+    /// </summary>
     public JsonObject? TorchRequest
     {
         get
@@ -48,6 +52,7 @@ internal sealed class MethodWorkload : IBenchWorkload
             {
                 "gradient" or "integrated-gradients" or "smoothgrad" => _method.Name,
                 "gradcam" or "gradcam-plus-plus" or "dmbp" => _method.Name,
+                "scorecam" or "rise" or "occlusion" => _method.Name,
                 _ => null,
             };
             if (task is null) return null;
@@ -57,6 +62,23 @@ internal sealed class MethodWorkload : IBenchWorkload
             if (_options.ContainsKey("target-completeness")) request["steps"] = CaptumDefaultSteps;
             if (_options.TryGetValue("samples", out string? samples)) request["samples"] = int.Parse(samples);
             if (_options.TryGetValue("iterations", out string? iterations)) request["iterations"] = int.Parse(iterations);
+            // The bound options (defaults included, keys as the binder reads them) set the masks' and windows' work.
+            if (_method is Rise { Options: var rise })
+            {
+                request["masks"] = rise.MaskCount;
+                request["grid"] = rise.GridSize;
+                request["probability"] = rise.Probability;
+                request["score"] = OptionsBinder.Kebab(rise.Score.ToString());
+            }
+            if (_method is Occlusion { Options: var occlusion })
+            {
+                request["window"] = new JsonArray(JsonValue.Create(occlusion.WindowHeight), JsonValue.Create(occlusion.WindowWidth));
+                request["stride"] = new JsonArray(JsonValue.Create(occlusion.StrideHeight), JsonValue.Create(occlusion.StrideWidth));
+                request["baseline"] = occlusion.ChannelBaseline is { } perChannel
+                    ? (JsonNode)new JsonArray(perChannel.Select(v => (JsonNode)JsonValue.Create(v)).ToArray())
+                    : JsonValue.Create(occlusion.Baseline);
+                request["score"] = OptionsBinder.Kebab(occlusion.Score.ToString());
+            }
             return request;
         }
     }
