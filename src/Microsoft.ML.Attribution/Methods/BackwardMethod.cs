@@ -54,6 +54,13 @@ public abstract class BackwardMethod : AttributionMethod
         return FromTape(tape, input, targets, cancellation);
     }
 
+    /// <summary>The map and the pre-softmax scores of the same forward (IG's adaptive refinement needs both at each path point).</summary>
+    internal (Tensor map, Tensor logits) MapAndLogitsFor(Tensor input, long[] targets, CancellationToken cancellation = default)
+    {
+        using Tape tape = Prepared.Record(input);
+        return (FromTape(tape, input, targets, cancellation), tape.Logits.alias());
+    }
+
     private Tensor FromTape(Tape tape, Tensor input, long[] targets, CancellationToken cancellation)
     {
         using Tensor? values = Seed == SeedKind.Logit ? TargetLogits(tape.Logits, targets) : null;

@@ -8,7 +8,9 @@ namespace Microsoft.ML.Attribution.Methods;
 /// <summary>
 /// Integrated Gradients (Sundararajan et al. 2017): (x − x') ⊙ ∫₀¹ ∇f_t(x' + α(x − x')) dα by quadrature, with all path
 /// points of all rows batched under the memory budget. Extras: "delta" = Σ IG − (f(x) − f(x')) per row (completeness
-/// error), "relative_delta", and "steps" (the steps used, which grow when a completeness target is set).
+/// error), "relative_delta", and "steps" (the steps used, which grow when a completeness target is set; with adaptive
+/// refinement the most panels any row used, "steps_per_row", and "panel_error": Σ |per-panel error| / |f(x) − f(x')|, the
+/// bound the refinement drives below the target).
 /// </summary>
 public sealed class IntegratedGradients : AttributionMethod
 {
@@ -18,6 +20,10 @@ public sealed class IntegratedGradients : AttributionMethod
     {
         Options = options ?? new IntegratedGradientsOptions();
         if (Options.Steps < 1) throw new ArgumentOutOfRangeException(nameof(options), Options.Steps, "Steps must be at least 1.");
+        if (Options.TargetCompleteness is { } goal && !(goal > 0 && double.IsFinite(goal)))
+            throw new ArgumentOutOfRangeException(nameof(options), goal, "The completeness target is a relative error and must be a positive number (e.g. 0.01).");
+        if (Options.TargetCompleteness is not null && Options.MaxSteps < Options.Steps)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.MaxSteps, $"MaxSteps ({Options.MaxSteps}) must be at least Steps ({Options.Steps}), where refinement starts.");
         if (Options.Baseline == BaselineKind.Custom && Options.CustomBaseline is null)
             throw new ArgumentException("BaselineKind.Custom needs CustomBaseline.", nameof(options));
         _gradient = new Gradient(network);
@@ -34,6 +40,9 @@ public sealed class IntegratedGradients : AttributionMethod
         var (targets, scores) = ResolveTargets(logits, target);
         Tensor difference = TargetLogits(logits, targets) - TargetLogits(Network.ForwardLogits(baseline), targets);
 
+        if (Options.TargetCompleteness is { } tolerance && Options.Refinement == IntegratedGradientsRefinement.Adaptive)
+            return Adaptive(input, baseline, difference, targets, scores, tolerance, cancellation);
+
         int steps = Options.Steps;
         while (true)
         {
@@ -48,6 +57,37 @@ public sealed class IntegratedGradients : AttributionMethod
             }
             steps *= 2;
         }
+    }
+
+    private AttributionMap Adaptive(Tensor input, Tensor baseline, Tensor difference, long[] targets, double[] scores, double tolerance,
+        CancellationToken cancellation)
+    {
+        Tensor path = input - baseline;
+        long[] broadcastTail = Enumerable.Repeat(1L, (int)input.Dimensions - 1).ToArray();
+        (Tensor, double[]) Evaluate(long[] rows, double[] alphas)
+        {
+            Tensor index = tensor(rows);
+            Tensor points = baseline.index_select(0, index) + path.index_select(0, index) * tensor(alphas, [rows.Length, .. broadcastTail], input.dtype);
+            long[] pointTargets = rows.Select(r => targets[r]).ToArray();
+            var (gradients, logits) = _gradient.MapAndLogitsFor(points, pointTargets, cancellation);
+            using (logits)
+                return (gradients, TargetLogits(logits, pointTargets).to(ScalarType.Float64).data<double>());
+        }
+        long chunk = Math.Max(1, SubBatchRows(Options.MemoryBudgetMb, input.dtype));
+        var integral = new AdaptivePathIntegral(Evaluate, chunk, Progress);
+        double[] rises = difference.to(ScalarType.Float64).data<double>();
+        var (attribution, panels, panelErrors) = integral.Integrate(path, rises, tolerance, Options.Steps, Options.MaxSteps, cancellation);
+        Tensor delta = attribution.sum(Enumerable.Range(1, (int)input.Dimensions - 1).Select(d => (long)d).ToArray()) - difference;
+        Tensor relative = delta.abs() / difference.abs().clamp_min(1e-12);
+        var extras = new Dictionary<string, Tensor>
+        {
+            ["delta"] = delta,
+            ["relative_delta"] = relative,
+            ["steps"] = tensor((double)panels.Max()),
+            ["steps_per_row"] = tensor(panels.Select(p => (double)p).ToArray()),
+            ["panel_error"] = tensor(panelErrors),
+        };
+        return new AttributionMap(Name, attribution, targets, scores, extras);
     }
 
     /// <summary>(x − x') ⊙ Σ_k w_k ∇f(x' + α_k(x − x')), the points of every row evaluated in memory-bounded sub-batches.</summary>

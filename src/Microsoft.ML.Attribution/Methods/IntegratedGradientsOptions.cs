@@ -19,10 +19,16 @@ public sealed record IntegratedGradientsOptions : MethodOptions
     public double BlurSigma { get; init; } = 5;
 
     /// <summary>
-    /// When set, the steps double (from <see cref="Steps"/>) until every row's relative completeness error
-    /// |Σ IG − (f(x) − f(x'))| / |f(x) − f(x')| is at most this, or <see cref="MaxSteps"/> is reached.
+    /// When set, path points are added (from <see cref="Steps"/>, as <see cref="Refinement"/> says) until every row's relative
+    /// completeness error |Σ IG − (f(x) − f(x'))| / |f(x) − f(x')| is at most this, or <see cref="MaxSteps"/> is reached.
     /// </summary>
     public double? TargetCompleteness { get; init; }
+
+    /// <summary>
+    /// How points are added for <see cref="TargetCompleteness"/>: adaptive panel bisection (composite trapezoid; the
+    /// <see cref="Quadrature"/> option then does not apply) or doubling the chosen quadrature's steps.
+    /// </summary>
+    public IntegratedGradientsRefinement Refinement { get; init; } = IntegratedGradientsRefinement.Adaptive;
 
     public int MaxSteps { get; init; } = 512;
 }

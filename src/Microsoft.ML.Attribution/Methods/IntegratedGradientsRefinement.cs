@@ -1,0 +1,16 @@
+namespace Microsoft.ML.Attribution.Methods;
+
+/// <summary>How Integrated Gradients adds path points until a completeness target is met.</summary>
+public enum IntegratedGradientsRefinement
+{
+    /// <summary>
+    /// Composite trapezoid on panels that are bisected where the completeness error sits: along the path the score f is
+    /// evaluated with every gradient, so each panel's own error (its trapezoid of ∂f/∂α minus the rise of f across it) is
+    /// known exactly; the panels holding most of the error are split, earlier points are all kept. Refinement stops when
+    /// the sum of the panels' |errors| (not just their signed total, which can cancel) meets the target.
+    /// </summary>
+    Adaptive,
+
+    /// <summary>The chosen <see cref="Quadrature"/> with the step count doubled (and every point re-evaluated) until the target is met.</summary>
+    Doubling,
+}
