@@ -162,6 +162,23 @@ public sealed class Network : IDisposable
     /// <summary>Runs the network on named inputs and returns every output by name.</summary>
     public Dictionary<string, Tensor> Forward(IReadOnlyDictionary<string, Tensor> inputs) => Run(inputs, null, OutputNames);
 
+    /// <summary>Every value of an unrecorded forward (input, layer outputs), dense, by name.</summary>
+    internal Dictionary<string, Tensor> ForwardAll(Tensor input)
+    {
+        RequireSingleInput();
+        return Run(new Dictionary<string, Tensor> { [Inputs[0].Name] = input }, null, _layers.Select(l => l.Output).Prepend(Inputs[0].Name).ToArray());
+    }
+
+    /// <summary>
+    /// Runs the layers from <paramref name="firstLayer"/> on, given every earlier value they read (and the graph inputs),
+    /// and returns <paramref name="wanted"/>.
+    /// </summary>
+    internal Dictionary<string, Tensor> ForwardFrom(IReadOnlyDictionary<string, Tensor> values, int firstLayer, IReadOnlyList<string> wanted) =>
+        Run(values, null, wanted, firstLayer);
+
+    /// <summary>Index of the last layer reading <paramref name="valueName"/> (−1 when none does).</summary>
+    internal int LastReaderOf(string valueName) => _lastUse.TryGetValue(valueName, out int i) ? i : -1;
+
     /// <summary>Runs forward and keeps everything the backward rules need.</summary>
     public Tape Record(Tensor input)
     {
@@ -252,7 +269,7 @@ public sealed class Network : IDisposable
                     : null;
                 if (blocked) PrepareLayout(layer, args, values);
                 Tensor output;
-                if (!record && layer is Relu && CanOverwrite(layer.Inputs[0], i, wanted))
+                if (!record && layer is Relu && CanOverwrite(layer.Inputs[0], i, wanted) && !inputs.ContainsKey(layer.Inputs[0]))
                 {
                     // Nothing reads the input after this ReLU: rectify it in place (as torchvision's inplace ReLU does).
                     values.Remove(layer.Inputs[0], out Tensor? reused);

@@ -33,7 +33,10 @@ internal sealed class AdaptivePathIntegral
         }
 
         /// <summary>Σ over panels of |panel error| / |f(x) − f(x')|: bounds the completeness error without letting panels' errors cancel.</summary>
-        public double RelativeError => PanelErrors().Sum(e => Math.Abs(e)) / Math.Max(Math.Abs(Rise), 1e-12);
+        public double PanelError => PanelErrors().Sum(e => Math.Abs(e)) / Math.Max(Math.Abs(Rise), 1e-12);
+
+        /// <summary>|Σ IG − (f(x) − f(x'))| / |f(x) − f(x')| by the points' own scores.</summary>
+        public double CompletenessError => Math.Abs(TrapezoidSum() - (Scores[^1] - Scores[0])) / Math.Max(Math.Abs(Rise), 1e-12);
 
         /// <summary>Per panel: its trapezoid of the slope minus the rise of f across it.</summary>
         private IEnumerable<double> PanelErrors()
@@ -97,12 +100,12 @@ internal sealed class AdaptivePathIntegral
 
     /// <summary>
     /// The attribution [N, …], the panels used and the summed |panel errors| / |f(x) − f(x')| per row. Starts from
-    /// <paramref name="initialPanels"/> uniform panels and bisects until every row's summed panel error (an upper bound of
-    /// its completeness error that cancellation cannot fool) is at most <paramref name="tolerance"/> or it has
-    /// <paramref name="maxPanels"/> panels.
+    /// <paramref name="initialPanels"/> uniform panels and bisects until every row's error is at most
+    /// <paramref name="tolerance"/> or it has <paramref name="maxPanels"/> panels: with <paramref name="strict"/> the summed
+    /// panel error (an upper bound of the completeness error that cancellation cannot fool), else the completeness error.
     /// </summary>
     public (Tensor attribution, int[] panels, double[] panelErrors) Integrate(Tensor direction, double[] rises, double tolerance, int initialPanels, int maxPanels,
-        CancellationToken cancellation)
+        bool strict, CancellationToken cancellation)
     {
         long rows = direction.shape[0];
         var paths = new Path[rows];
@@ -123,7 +126,7 @@ internal sealed class AdaptivePathIntegral
                 {
                     Path path = paths[r];
                     int panels = path.Alphas.Count - 1;
-                    path.Done = path.RelativeError <= tolerance || panels >= maxPanels;
+                    path.Done = (strict ? path.PanelError : path.CompletenessError) <= tolerance || panels >= maxPanels;
                     if (path.Done) continue;
                     List<double> midpoints = path.Refinements(maxPanels - panels);
                     if (midpoints.Count == 0) path.Done = true;
@@ -132,7 +135,7 @@ internal sealed class AdaptivePathIntegral
             }
             using var scope = NewDisposeScope();
             Tensor attribution = cat(paths.Select(p => p.Attribution()).ToList(), 0).MoveToOuterDisposeScope();
-            return (attribution, paths.Select(p => p.Alphas.Count - 1).ToArray(), paths.Select(p => p.RelativeError).ToArray());
+            return (attribution, paths.Select(p => p.Alphas.Count - 1).ToArray(), paths.Select(p => p.PanelError).ToArray());
         }
         finally
         {

@@ -76,7 +76,7 @@ public sealed class IntegratedGradients : AttributionMethod
         long chunk = Math.Max(1, SubBatchRows(Options.MemoryBudgetMb, input.dtype));
         var integral = new AdaptivePathIntegral(Evaluate, chunk, Progress);
         double[] rises = difference.to(ScalarType.Float64).data<double>();
-        var (attribution, panels, panelErrors) = integral.Integrate(path, rises, tolerance, Options.Steps, Options.MaxSteps, cancellation);
+        var (attribution, panels, panelErrors) = integral.Integrate(path, rises, tolerance, Options.Steps, Options.MaxSteps, Options.StrictCompleteness, cancellation);
         Tensor delta = attribution.sum(Enumerable.Range(1, (int)input.Dimensions - 1).Select(d => (long)d).ToArray()) - difference;
         Tensor relative = delta.abs() / difference.abs().clamp_min(1e-12);
         var extras = new Dictionary<string, Tensor>

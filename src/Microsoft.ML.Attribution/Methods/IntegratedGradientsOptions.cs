@@ -30,5 +30,13 @@ public sealed record IntegratedGradientsOptions : MethodOptions
     /// </summary>
     public IntegratedGradientsRefinement Refinement { get; init; } = IntegratedGradientsRefinement.Adaptive;
 
+    /// <summary>
+    /// Adaptive refinement stops when the sum of the panels' |errors| meets the target (true: errors of opposite sign
+    /// cannot cancel, so the map converges too — on the fixtures as accurate as doubling, with 3–7× fewer evaluations) or
+    /// when the completeness error itself does (false: the fewest points, but the map can be a few percent off the
+    /// converged integral while Σ IG already matches f(x) − f(x')).
+    /// </summary>
+    public bool StrictCompleteness { get; init; } = true;
+
     public int MaxSteps { get; init; } = 512;
 }

@@ -53,13 +53,32 @@ public sealed class Occlusion : AttributionMethod
         // One occluded copy per (row, window) pair, evaluated in sub-batches; drop = score(x) − score(occluded).
         long total = rows * windows, batch = SubBatchRows(Options.MemoryBudgetMb, input.dtype);
         var drops = new double[total];
+        // Incremental: windows are batched per image (each image has its own unperturbed values to patch).
+        bool incremental = Options.Incremental && Network.Inputs.Count == 1;
+        if (incremental) batch = Math.Min(batch, windows);
+        PatchedForward?[] patchedRows = new PatchedForward?[rows];
         using Tensor rowRange = arange(height, ScalarType.Int64).reshape(1, height);
         using Tensor colRange = arange(width, ScalarType.Int64).reshape(1, width);
-        for (long start = 0; start < total; start += batch)
+        try
+        {
+        for (long start = 0, count; start < total; start += count)
         {
             cancellation.ThrowIfCancellationRequested();
             using DisposeScope scope = NewDisposeScope();
-            long count = Math.Min(batch, total - start);
+            count = Math.Min(batch, total - start);
+            if (incremental) count = Math.Min(count, windows - start % windows); // one image per sub-batch
+            PatchedForward? patched = null;
+            if (incremental)
+            {
+                long image = start / windows;
+                if (patchedRows[image] is null)
+                {
+                    if (image > 0) { patchedRows[image - 1]?.Dispose(); patchedRows[image - 1] = null; }
+                    using Tensor row0 = input.narrow(0, image, 1);
+                    patchedRows[image] = new PatchedForward(Network, row0);
+                }
+                patched = patchedRows[image];
+            }
             long[] row = new long[count], top = new long[count], left = new long[count];
             for (long k = 0; k < count; k++)
             {
@@ -72,15 +91,41 @@ public sealed class Occlusion : AttributionMethod
             Tensor rowIndex = tensor(row);
             Tensor images = input.index_select(0, rowIndex);
             Tensor occluded = images * (1.0 - mask) + baseline * mask;
-            Tensor occludedScores = PerturbationScores.Of(Network, occluded, targetIndex.index_select(0, rowIndex), Options.Score);
+            Tensor occludedScores = patched is null
+                ? PerturbationScores.Of(Network, occluded, targetIndex.index_select(0, rowIndex), Options.Score)
+                : PatchedScores(patched, occluded, row, top, left, targetIndex.index_select(0, rowIndex));
             double[] values = occludedScores.to(ScalarType.Float64).data<double>();
             for (long k = 0; k < count; k++) drops[start + k] = reference[row[k]] - values[k];
             Progress?.Report((double)(start + count) / total);
+        }
+        }
+        finally
+        {
+            foreach (PatchedForward? p in patchedRows) p?.Dispose();
         }
 
         double[] map = Average(drops, rows, tops, lefts, height, width);
         using Tensor wideMap = tensor(map, [rows, 1, height, width]);
         return new AttributionMap(Name, wideMap.to(input.dtype), targets, scores);
+    }
+
+    /// <summary>
+    /// Scores of occluded copies of one image through its patched forward: each copy differs from the image inside its
+    /// window, clipped to the image (patches share one size, so a window cut off by the border is moved inside and
+    /// filled with the image's own pixels there).
+    /// </summary>
+    private Tensor PatchedScores(PatchedForward patched, Tensor occluded, long[] row, long[] top, long[] left, Tensor targets)
+    {
+        long height = occluded.shape[2], width = occluded.shape[3];
+        long boxHeight = Math.Min(Options.WindowHeight, height), boxWidth = Math.Min(Options.WindowWidth, width);
+        long[] boxTops = top.Select(t => Math.Min(t, height - boxHeight)).ToArray();
+        long[] boxLefts = left.Select(l => Math.Min(l, width - boxWidth)).ToArray();
+        var patches = new Tensor[row.Length];
+        for (int k = 0; k < row.Length; k++)
+            patches[k] = occluded.narrow(0, k, 1).narrow(2, boxTops[k], boxHeight).narrow(3, boxLefts[k], boxWidth);
+        using Tensor stacked = cat(patches, 0);
+        using Tensor logits = patched.Logits(stacked, boxTops, boxLefts);
+        return PerturbationScores.FromLogits(logits, targets, Options.Score);
     }
 
     /// <summary>Window tops along one dimension: 0, stride, … until the last window reaches the border (Captum's count).</summary>
