@@ -61,7 +61,7 @@ def fmt(v, digits=3):
 def main(folder):
     rows = load(folder)
     forward = {(r["model"], r["batch"]): per_image(r) for r in rows if r["file"].startswith("forward")}
-    methods = [r for r in rows if r["file"].startswith(("methods", "ig32", "smoothgrad16", "ig1pct"))]
+    methods = [r for r in rows if r["file"].startswith(("methods", "gradient", "ig32", "smoothgrad16", "ig1pct", "scorecam", "rise", "occlusion"))]
     for r in methods:
         if r["file"].startswith("ig1pct"):
             r["method"] = "integrated-gradients to 1 %"

@@ -36,6 +36,15 @@ for model in resnet50 vgg16; do
   done
 done
 
+# The forward-only methods against the same work done as pytorch-grad-cam (Score-CAM, batches of 16), the RISE code and
+# Captum (Occlusion) do it, at batch 1: Score-CAM on VGG16 (512 channels; ResNet50's 2048 take ~10 minutes a side), RISE
+# with 500 of its 4000 masks (the cost is per mask), Occlusion at its defaults (15×15 windows, stride 8: 784 per image).
+"${cli[@]}" method --model vgg16 --batch 1 --rounds 1 --iters 1 --method scorecam --json "$out/scorecam_vgg16_b1.json"
+"${cli[@]}" method --model resnet50 --batch 1 --rounds 1 --iters 1 --method rise --option mask-count=500 --json "$out/rise500_resnet50_b1.json"
+for model in resnet50 vgg16; do
+  "${cli[@]}" method --model "$model" --batch 1 --rounds 1 --iters 1 --method occlusion --json "$out/occlusion_${model}_b1.json"
+done
+
 # DMBP: 200 iterations on ResNet50 batch 1 (ours alone); the other settings with 20 iterations against the same
 # optimization written in torch (tools/torch_bench_server.py; the cost per iteration is constant: the table scales to 200).
 "${cli[@]}" method --model resnet50 --batch 1 --rounds 1 --iters 1 --no-torch --method dmbp --json "$out/dmbp200_resnet50_b1.json"

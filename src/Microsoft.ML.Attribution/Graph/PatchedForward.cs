@@ -17,7 +17,6 @@ public sealed class PatchedForward : IDisposable
 {
     private readonly Network _network;
     private readonly Dictionary<string, Tensor> _base;
-    private readonly Dictionary<(string value, long top, long left, long bottom, long right, double fill), Tensor> _padded = new();
     private readonly string _input;
 
     /// <param name="network">A single-input network on images [N, C, H, W].</param>
@@ -124,14 +123,13 @@ public sealed class PatchedForward : IDisposable
         long[] output = _base[layer.Output].shape;
         var (rowStarts, rowCount, rowCrop) = OutputSpan(input.Tops, input.Height, output[2], kernel[0], stride[0], dilation[0], padding[0]);
         var (colStarts, colCount, colCrop) = OutputSpan(input.Lefts, input.Width, output[3], kernel[1], stride[1], dilation[1], padding[1]);
-        // Padded past the bottom/right by a stride, so a ceil-mode pool's last window stays inside the tensor.
-        Tensor padded = Padded(layer.Inputs[0], padding[0], padding[1], padding[2] + stride[0], padding[3] + stride[1], fill);
         var crops = new Tensor[input.Tops.Length];
         for (int w = 0; w < crops.Length; w++)
         {
-            long top = rowStarts[w] * stride[0], left = colStarts[w] * stride[1];
-            crops[w] = padded.narrow(2, top, rowCrop).narrow(3, left, colCrop).clone();
-            Paste(crops[w], input.Values.narrow(0, w, 1), input.Tops[w] + padding[0] - top, input.Lefts[w] + padding[1] - left);
+            // The window span in the image value's own coordinates; what lies outside it is the layer's padding.
+            long top = rowStarts[w] * stride[0] - padding[0], left = colStarts[w] * stride[1] - padding[1];
+            crops[w] = Crop(layer.Inputs[0], top, rowCrop, left, colCrop, fill);
+            Paste(crops[w], input.Values.narrow(0, w, 1), input.Tops[w] - top, input.Lefts[w] - left);
         }
         Tensor values = compute(cat(crops, 0));
         if (values.shape[2] != rowCount || values.shape[3] != colCount)
@@ -232,16 +230,20 @@ public sealed class PatchedForward : IDisposable
         destination.copy_(source);
     }
 
-    /// <summary>The image's value padded with <paramref name="fill"/> (cached: every call's crops come from it).</summary>
-    private Tensor Padded(string value, long top, long left, long bottom, long right, double fill)
+    /// <summary>
+    /// A copy of the image's value over rows [top, top + rows) and columns [left, left + columns), which may reach past the
+    /// map (padding, or a ceil-mode pool's last window): those cells take <paramref name="fill"/>.
+    /// </summary>
+    private Tensor Crop(string value, long top, long rows, long left, long columns, double fill)
     {
-        var key = (value, top, left, bottom, right, fill);
-        if (!_padded.TryGetValue(key, out Tensor? padded))
-        {
-            padded = F.pad(_base[value], [left, right, top, bottom], value: fill).DetachFromDisposeScope();
-            _padded[key] = padded;
-        }
-        return padded;
+        Tensor image = _base[value];
+        long height = image.shape[2], width = image.shape[3];
+        long r0 = Math.Clamp(top, 0, height), r1 = Math.Clamp(top + rows, 0, height);
+        long c0 = Math.Clamp(left, 0, width), c1 = Math.Clamp(left + columns, 0, width);
+        long[] pads = [c0 - left, left + columns - c1, r0 - top, top + rows - r1];
+        if (r1 <= r0 || c1 <= c0) return full([image.shape[0], image.shape[1], rows, columns], fill, image.dtype);
+        using Tensor inside = image.narrow(2, r0, r1 - r0).narrow(3, c0, c1 - c0);
+        return pads.All(p => p == 0) ? inside.clone() : F.pad(inside, pads, value: fill);
     }
 
     private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
@@ -250,9 +252,7 @@ public sealed class PatchedForward : IDisposable
 
     public void Dispose()
     {
-        foreach (Tensor t in _padded.Values) t.Dispose();
         foreach (Tensor t in _base.Values) t.Dispose();
-        _padded.Clear();
         _base.Clear();
     }
 }

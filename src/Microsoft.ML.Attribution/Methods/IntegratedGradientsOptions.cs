@@ -31,12 +31,12 @@ public sealed record IntegratedGradientsOptions : MethodOptions
     public IntegratedGradientsRefinement Refinement { get; init; } = IntegratedGradientsRefinement.Adaptive;
 
     /// <summary>
-    /// Adaptive refinement stops when the sum of the panels' |errors| meets the target (true: errors of opposite sign
-    /// cannot cancel, so the map converges too — on the fixtures as accurate as doubling, with 3–7× fewer evaluations) or
-    /// when the completeness error itself does (false: the fewest points, but the map can be a few percent off the
-    /// converged integral while Σ IG already matches f(x) − f(x')).
+    /// Adaptive refinement stops when the completeness error itself meets the target (false, the default: the fewest points;
+    /// the map can still be a few percent off the converged integral, as any rule's can at that completeness) or when the
+    /// sum of the panels' |errors| does (true: errors of opposite sign cannot cancel, so the map converges too — on the
+    /// fixtures as accurate as doubling to the same target, with 3–7× fewer evaluations).
     /// </summary>
-    public bool StrictCompleteness { get; init; } = true;
+    public bool StrictCompleteness { get; init; }
 
     public int MaxSteps { get; init; } = 512;
 }

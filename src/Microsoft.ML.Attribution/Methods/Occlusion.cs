@@ -55,53 +55,50 @@ public sealed class Occlusion : AttributionMethod
         var drops = new double[total];
         // Incremental: windows are batched per image (each image has its own unperturbed values to patch).
         bool incremental = Options.Incremental && Network.Inputs.Count == 1;
-        if (incremental) batch = Math.Min(batch, windows);
-        PatchedForward?[] patchedRows = new PatchedForward?[rows];
+        PatchedForward? patched = null; // the current image's, when incremental
         using Tensor rowRange = arange(height, ScalarType.Int64).reshape(1, height);
         using Tensor colRange = arange(width, ScalarType.Int64).reshape(1, width);
         try
         {
-        for (long start = 0, count; start < total; start += count)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            using DisposeScope scope = NewDisposeScope();
-            count = Math.Min(batch, total - start);
-            if (incremental) count = Math.Min(count, windows - start % windows); // one image per sub-batch
-            PatchedForward? patched = null;
-            if (incremental)
+            for (long start = 0, count; start < total; start += count)
             {
-                long image = start / windows;
-                if (patchedRows[image] is null)
+                cancellation.ThrowIfCancellationRequested();
+                using DisposeScope scope = NewDisposeScope();
+                count = Math.Min(batch, total - start);
+                if (incremental)
                 {
-                    if (image > 0) { patchedRows[image - 1]?.Dispose(); patchedRows[image - 1] = null; }
-                    using Tensor row0 = input.narrow(0, image, 1);
-                    patchedRows[image] = new PatchedForward(Network, row0);
+                    count = Math.Min(count, windows - start % windows); // one image per sub-batch
+                    if (start % windows == 0)
+                    {
+                        patched?.Dispose();
+                        using Tensor image = input.narrow(0, start / windows, 1);
+                        patched = new PatchedForward(Network, image);
+                    }
                 }
-                patched = patchedRows[image];
+                long[] row = new long[count], top = new long[count], left = new long[count];
+                for (long k = 0; k < count; k++)
+                {
+                    long pair = start + k, window = pair % windows;
+                    row[k] = pair / windows;
+                    top[k] = tops[window / lefts.Length];
+                    left[k] = lefts[window % lefts.Length];
+                }
+                Tensor mask = WindowMasks(rowRange, colRange, top, left, input.dtype);
+                Tensor rowIndex = tensor(row);
+                Tensor images = input.index_select(0, rowIndex);
+                Tensor occluded = images * (1.0 - mask) + baseline * mask;
+                Tensor rowTargets = targetIndex.index_select(0, rowIndex);
+                Tensor occludedScores = patched is null
+                    ? PerturbationScores.Of(Network, occluded, rowTargets, Options.Score)
+                    : PatchedScores(patched, occluded, top, left, rowTargets);
+                double[] values = occludedScores.to(ScalarType.Float64).data<double>();
+                for (long k = 0; k < count; k++) drops[start + k] = reference[row[k]] - values[k];
+                Progress?.Report((double)(start + count) / total);
             }
-            long[] row = new long[count], top = new long[count], left = new long[count];
-            for (long k = 0; k < count; k++)
-            {
-                long pair = start + k, window = pair % windows;
-                row[k] = pair / windows;
-                top[k] = tops[window / lefts.Length];
-                left[k] = lefts[window % lefts.Length];
-            }
-            Tensor mask = WindowMasks(rowRange, colRange, top, left, input.dtype);
-            Tensor rowIndex = tensor(row);
-            Tensor images = input.index_select(0, rowIndex);
-            Tensor occluded = images * (1.0 - mask) + baseline * mask;
-            Tensor occludedScores = patched is null
-                ? PerturbationScores.Of(Network, occluded, targetIndex.index_select(0, rowIndex), Options.Score)
-                : PatchedScores(patched, occluded, row, top, left, targetIndex.index_select(0, rowIndex));
-            double[] values = occludedScores.to(ScalarType.Float64).data<double>();
-            for (long k = 0; k < count; k++) drops[start + k] = reference[row[k]] - values[k];
-            Progress?.Report((double)(start + count) / total);
-        }
         }
         finally
         {
-            foreach (PatchedForward? p in patchedRows) p?.Dispose();
+            patched?.Dispose();
         }
 
         double[] map = Average(drops, rows, tops, lefts, height, width);
@@ -114,14 +111,14 @@ public sealed class Occlusion : AttributionMethod
     /// window, clipped to the image (patches share one size, so a window cut off by the border is moved inside and
     /// filled with the image's own pixels there).
     /// </summary>
-    private Tensor PatchedScores(PatchedForward patched, Tensor occluded, long[] row, long[] top, long[] left, Tensor targets)
+    private Tensor PatchedScores(PatchedForward patched, Tensor occluded, long[] top, long[] left, Tensor targets)
     {
         long height = occluded.shape[2], width = occluded.shape[3];
         long boxHeight = Math.Min(Options.WindowHeight, height), boxWidth = Math.Min(Options.WindowWidth, width);
         long[] boxTops = top.Select(t => Math.Min(t, height - boxHeight)).ToArray();
         long[] boxLefts = left.Select(l => Math.Min(l, width - boxWidth)).ToArray();
-        var patches = new Tensor[row.Length];
-        for (int k = 0; k < row.Length; k++)
+        var patches = new Tensor[top.Length];
+        for (int k = 0; k < top.Length; k++)
             patches[k] = occluded.narrow(0, k, 1).narrow(2, boxTops[k], boxHeight).narrow(3, boxLefts[k], boxWidth);
         using Tensor stacked = cat(patches, 0);
         using Tensor logits = patched.Logits(stacked, boxTops, boxLefts);

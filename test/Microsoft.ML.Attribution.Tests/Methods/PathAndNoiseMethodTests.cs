@@ -99,7 +99,7 @@ public sealed class PathAndNoiseMethodTests : TorchTest
         {
             const double goal = 1e-3;
             var progress = new List<double>();
-            using var adaptive = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 4, TargetCompleteness = goal, MaxSteps = 4096 })
+            using var adaptive = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 4, TargetCompleteness = goal, MaxSteps = 4096, StrictCompleteness = true })
             {
                 Progress = new Progress(progress.Add),
             };
@@ -131,8 +131,8 @@ public sealed class PathAndNoiseMethodTests : TorchTest
             Assert.IsLessThan(Math.Max(2 * doublingDistance, 1e-3), relative, "adaptive map vs GL-2048");
             Assert.IsTrue(a.Extras["panel_error"].data<double>().All(e => e <= goal), "the summed panel errors meet the target");
 
-            // Stopping on the completeness error itself: fewer points still, the target met.
-            using var loose = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 4, TargetCompleteness = goal, MaxSteps = 4096, StrictCompleteness = false });
+            // The default stops on the completeness error itself: fewer points still, the target met.
+            using var loose = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 4, TargetCompleteness = goal, MaxSteps = 4096 });
             using AttributionMap l = loose.Attribute(input);
             Assert.IsTrue(l.Extras["relative_delta"].data<double>().All(e => e <= goal));
             double looseEvaluations = l.Extras["steps_per_row"].data<double>().Sum(p => p + 1);
@@ -140,7 +140,7 @@ public sealed class PathAndNoiseMethodTests : TorchTest
             Assert.IsLessThanOrEqualTo(adaptiveEvaluations, looseEvaluations);
 
             // Refinement decisions are per row, so sub-batching cannot change them.
-            using var small = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 4, TargetCompleteness = goal, MaxSteps = 4096, MemoryBudgetMb = 1 });
+            using var small = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 4, TargetCompleteness = goal, MaxSteps = 4096, MemoryBudgetMb = 1, StrictCompleteness = true });
             using AttributionMap b = small.Attribute(input);
             AssertClose(a.Map, b.Map, 1e-12, "adaptive IG under a 1 MB budget");
             Assert.IsTrue(progress.Count > 0 && progress.Zip(progress.Skip(1)).All(p => p.First <= p.Second) && progress[^1] <= 1, "progress rises to at most 1");
