@@ -14,11 +14,12 @@ internal sealed class NetworkForward : IBenchWorkload
     private readonly string _model;
     private readonly int _size;
 
-    public NetworkForward(string model, int batch, int size)
+    public NetworkForward(string model, int batch, int size, bool blockedLayout = true)
     {
         _model = model;
         _size = size;
         _network = OnnxImporter.Load(ModelLocator.Find(model));
+        _network.UseBlockedLayout = blockedLayout;
         using var g = new Generator(1);
         _input = randn([batch, 3, size, size], g);
         Images = batch;

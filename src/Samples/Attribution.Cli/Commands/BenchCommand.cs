@@ -40,7 +40,11 @@ internal static class BenchCommand
             switch (name)
             {
                 case "conv-stack": workloads.Add(() => new VggConvStack(b, s)); break;
-                case "forward": workloads.Add(() => new NetworkForward(result.GetValue(model)!, b, s)); break;
+                case "forward":
+                    // --option blocked-layout=false times the dense NCHW path (the default keeps activations in oneDNN's layout).
+                    bool blocked = !settings.TryGetValue("blocked-layout", out string? layout) || !bool.TryParse(layout, out bool on) || on;
+                    workloads.Add(() => new NetworkForward(result.GetValue(model)!, b, s, blocked));
+                    break;
                 case "method":
                     foreach (string m in result.GetValue(methods) ?? ["gradient"])
                         workloads.Add(() => new MethodWorkload(m, result.GetValue(model)!, b, s, settings));
