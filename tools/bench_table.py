@@ -33,7 +33,7 @@ TARGET = {  # (kind, factor): "forward" = x our forward, "torch" = x the same co
     "rsp": ("gradient", 3.0), "clrp": ("gradient", 3.0), "sglrp": ("gradient", 3.0),
     # The torch side runs these as pytorch-grad-cam (Score-CAM), the RISE code and Captum (Occlusion) do: it is the peer.
     "scorecam": ("torch", 0.5), "rise": ("torch", 0.5), "occlusion": ("torch", 0.5),
-    # ig1pct files: ours refining Gauss–Legendre steps until the completeness error is <= 1 %, vs Captum's default (50 steps).
+    # ig1pct files: ours refining until the completeness error is <= 1 % (adaptive panels by default), vs Captum's default (50 steps).
     "integrated-gradients to 1 %": ("torch", 0.5),
 }
 

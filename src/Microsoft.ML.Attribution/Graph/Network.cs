@@ -255,8 +255,9 @@ public sealed class Network : IDisposable
             foreach (var (name, precomputed) in inputs)
                 if (!values.ContainsKey(name)) values[name] = precomputed.alias();
             string? stopAt = wanted.Count == 1 ? wanted[0] : null;
+            // oneDNN's ops have no autograd here: a forward a caller differentiates runs dense.
             bool blocked = !record && UseBlockedLayout && inputs.Values.All(t => t.dtype == ScalarType.Float32 && t.device.type == DeviceType.CPU)
-                && OneDnn.Available;
+                && OneDnn.Available && !(is_grad_enabled() && inputs.Values.Any(t => t.requires_grad));
             int blockedLayers = 0;
             for (int i = firstLayer; i < _layers.Length && i <= lastLayer; i++)
             {
@@ -322,8 +323,9 @@ public sealed class Network : IDisposable
         if (!anyBlocked && !layer.StartsBlockedLayout) return;
         if (layer.AcceptsBlockedLayout(args))
         {
-            // A constant operand stays dense (it is not ours to replace): the layer then runs dense.
-            if (anyBlocked || !layer.Inputs.All(values.ContainsKey)) return;
+            if (anyBlocked) return; // already blocked: runs as it is
+            // A convolution starts a blocked chain, unless its input is a constant (not ours to replace): it then runs dense.
+            if (!layer.Inputs.All(values.ContainsKey)) return;
             for (int j = 0; j < args.Length; j++)
                 args[j] = values[layer.Inputs[j]].is_mkldnn ? values[layer.Inputs[j]] : Replace(layer.Inputs[j], args[j].to_mkldnn(), values);
             return;
@@ -384,7 +386,10 @@ public sealed class Network : IDisposable
     public Network WithLayers(Func<Layer, int, Layer?> replace)
     {
         var layers = _layers.Select((l, i) => replace(l, i) ?? l.Clone()).ToArray();
-        return new Network(layers, Inputs, OutputNames, _constants.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope()));
+        return new Network(layers, Inputs, OutputNames, _constants.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope()))
+        {
+            UseBlockedLayout = UseBlockedLayout,
+        };
     }
 
     private Network Map(Func<Tensor, Tensor> map, ScalarType? inputType = null)
@@ -394,7 +399,10 @@ public sealed class Network : IDisposable
         var inputs = inputType is { } type
             ? Inputs.Select(i => i.DType is ScalarType.Float32 or ScalarType.Float64 ? i with { DType = type } : i).ToArray()
             : Inputs;
-        return new Network(layers, inputs, OutputNames, _constants.ToDictionary(kv => kv.Key, kv => Detached(kv.Value)));
+        return new Network(layers, inputs, OutputNames, _constants.ToDictionary(kv => kv.Key, kv => Detached(kv.Value)))
+        {
+            UseBlockedLayout = UseBlockedLayout,
+        };
     }
 
     /// <summary>

@@ -101,7 +101,7 @@ public sealed class PatchedForward : IDisposable
             case MaxPool2d pool when Input(0) is { } x:
                 return Windowed(layer, x, pool.Kernel, pool.Stride, pool.Dilation, pool.Padding, double.NegativeInfinity,
                     crops => F.max_pool2d(crops, pool.Kernel, pool.Stride, null, pool.Dilation, false));
-            case AvgPool2d pool when pool.Padding.All(p => p == 0) && Input(0) is { } x:
+            case AvgPool2d pool when pool.Padding.All(p => p == 0) && !pool.CeilMode && Input(0) is { } x: // a ceil-mode border window divides by fewer cells
                 return Windowed(layer, x, pool.Kernel, pool.Stride, [1, 1], pool.Padding, 0,
                     crops => F.avg_pool2d(crops, pool.Kernel, pool.Stride, null, false, pool.CountIncludePad));
             case Relu or BatchNorm or Clip or LeakyRelu or Sigmoid when Input(0) is { } x:
@@ -177,7 +177,9 @@ public sealed class PatchedForward : IDisposable
         string other = left is null ? layer.Inputs[0] : layer.Inputs[1];
         if (boxed is null || !_network.IsConstant(other)) return null;
         Tensor constant = _network.Constants[other];
-        if (constant.Dimensions >= 2 && constant.shape[^1] * constant.shape[^2] != 1) return null;
+        // Broadcasting aligns trailing dimensions: only a scalar or a shape ending in 1×1 is constant over the map.
+        bool overChannels = constant.numel() == 1 || constant.Dimensions >= 3 && constant.shape[^1] == 1 && constant.shape[^2] == 1;
+        if (!overChannels) return null;
         return boxed with { Values = left is null ? Apply(constant, boxed.Values) : Apply(boxed.Values, constant) };
     }
 

@@ -118,9 +118,7 @@ internal sealed class AdaptivePathIntegral
             long evaluated = 0, worstCase = rows * (maxPanels + 1L);
             while (pending.Count > 0)
             {
-                EvaluateAll(paths, pending, cancellation);
-                evaluated += pending.Count;
-                _progress?.Report(Math.Min(1, (double)evaluated / worstCase));
+                EvaluateAll(paths, pending, ref evaluated, worstCase, cancellation);
                 pending = [];
                 for (int r = 0; r < rows; r++)
                 {
@@ -133,6 +131,7 @@ internal sealed class AdaptivePathIntegral
                     pending.AddRange(midpoints.Select(a => ((long)r, a)));
                 }
             }
+            _progress?.Report(1);
             using var scope = NewDisposeScope();
             Tensor attribution = cat(paths.Select(p => p.Attribution()).ToList(), 0).MoveToOuterDisposeScope();
             return (attribution, paths.Select(p => p.Alphas.Count - 1).ToArray(), paths.Select(p => p.PanelError).ToArray());
@@ -149,7 +148,7 @@ internal sealed class AdaptivePathIntegral
     }
 
     /// <summary>Evaluates (row, α) points in sub-batches that may mix rows, and files each into its row's path.</summary>
-    private void EvaluateAll(Path[] paths, List<(long row, double alpha)> points, CancellationToken cancellation)
+    private void EvaluateAll(Path[] paths, List<(long row, double alpha)> points, ref long evaluated, long worstCase, CancellationToken cancellation)
     {
         for (int start = 0; start < points.Count; start += (int)_chunk)
         {
@@ -164,6 +163,8 @@ internal sealed class AdaptivePathIntegral
                 using Tensor slope = (gradient * path.Direction).sum();
                 path.Insert(batch[k].alpha, slope.item<double>(), scores[k], gradient.DetachFromDisposeScope());
             }
+            evaluated += batch.Length;
+            _progress?.Report(Math.Min(1, (double)evaluated / worstCase)); // the worst case: every row refined to the cap
         }
     }
 }

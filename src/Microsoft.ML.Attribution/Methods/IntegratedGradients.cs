@@ -9,8 +9,8 @@ namespace Microsoft.ML.Attribution.Methods;
 /// Integrated Gradients (Sundararajan et al. 2017): (x − x') ⊙ ∫₀¹ ∇f_t(x' + α(x − x')) dα by quadrature, with all path
 /// points of all rows batched under the memory budget. Extras: "delta" = Σ IG − (f(x) − f(x')) per row (completeness
 /// error), "relative_delta", and "steps" (the steps used, which grow when a completeness target is set; with adaptive
-/// refinement the most panels any row used, "steps_per_row", and "panel_error": Σ |per-panel error| / |f(x) − f(x')|, the
-/// bound the refinement drives below the target).
+/// refinement the most panels any row used, "steps_per_row", and "panel_error": Σ |per-panel error| / |f(x) − f(x')|, an
+/// upper bound of the completeness error and the stopping rule with StrictCompleteness).
 /// </summary>
 public sealed class IntegratedGradients : AttributionMethod
 {
@@ -74,9 +74,13 @@ public sealed class IntegratedGradients : AttributionMethod
                 return (gradients, TargetLogits(logits, pointTargets).to(ScalarType.Float64).data<double>());
         }
         long chunk = Math.Max(1, SubBatchRows(Options.MemoryBudgetMb, input.dtype));
+        // Every point's gradient is kept (a bisection re-weights its neighbours), so the budget also caps the points per row.
+        long pointBytes = input.numel() / input.shape[0] * (input.dtype == ScalarType.Float64 ? 8 : 4);
+        long keepable = Options.MemoryBudgetMb * 1024 * 1024 / Math.Max(1, pointBytes * input.shape[0]);
+        int maxPanels = (int)Math.Clamp(keepable - 1, Options.Steps, Options.MaxSteps);
         var integral = new AdaptivePathIntegral(Evaluate, chunk, Progress);
         double[] rises = difference.to(ScalarType.Float64).data<double>();
-        var (attribution, panels, panelErrors) = integral.Integrate(path, rises, tolerance, Options.Steps, Options.MaxSteps, Options.StrictCompleteness, cancellation);
+        var (attribution, panels, panelErrors) = integral.Integrate(path, rises, tolerance, Options.Steps, maxPanels, Options.StrictCompleteness, cancellation);
         Tensor delta = attribution.sum(Enumerable.Range(1, (int)input.Dimensions - 1).Select(d => (long)d).ToArray()) - difference;
         Tensor relative = delta.abs() / difference.abs().clamp_min(1e-12);
         var extras = new Dictionary<string, Tensor>

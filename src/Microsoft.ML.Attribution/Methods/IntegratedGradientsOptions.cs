@@ -5,7 +5,7 @@ namespace Microsoft.ML.Attribution.Methods;
 /// <summary>Options of <see cref="IntegratedGradients"/>.</summary>
 public sealed record IntegratedGradientsOptions : MethodOptions
 {
-    /// <summary>Number of path points.</summary>
+    /// <summary>Number of path points; with adaptive refinement, the initial number of trapezoid panels (Steps + 1 points).</summary>
     public int Steps { get; init; } = 32;
 
     public Quadrature Quadrature { get; init; } = Quadrature.GaussLegendre;
@@ -38,5 +38,6 @@ public sealed record IntegratedGradientsOptions : MethodOptions
     /// </summary>
     public bool StrictCompleteness { get; init; }
 
+    /// <summary>The most steps (doubling) or panels per row (adaptive) a completeness target may use.</summary>
     public int MaxSteps { get; init; } = 512;
 }

@@ -61,7 +61,7 @@ public sealed class ScoreCam : CamMethod
             for (int k = 0; k < count; k++) pairLogits[pairs[k]] = values[k];
             Progress?.Report((double)(start + count) / varying.Length);
         }
-        using Tensor channelLogits = tensor(pairLogits, [rows, channels], ScalarType.Float64).to(input.dtype);
+        using Tensor channelLogits = tensor(pairLogits, [rows, channels], ScalarType.Float64).to(input.dtype, input.device);
         Tensor weights = channelLogits.softmax(1);
         Tensor cam = WeightedSum(weights, activations, Options.Relu);
         return CamResult(input, cam, weights, targets, scores, Options.Upsampling,

@@ -64,6 +64,11 @@ public static class Backpropagation
                     relevance.Dispose();
                     return new BackwardResult(null, captured);
                 }
+                if (i < tape.FirstRecorded)
+                {
+                    relevance.Dispose(); // below a partial tape's cut (Network.RecordFrom) there are no traces: this path ends
+                    continue;
+                }
                 IRule rule = ruleFor(layer);
                 if (!rule.AppliesTo(layer))
                     throw new InvalidOperationException($"Rule '{rule.Name}' cannot be applied to layer '{layer.Name}' ({layer.Kind}).");

@@ -49,6 +49,25 @@ public sealed class BlockedLayoutTests : TorchTest
     }
 
     [TestMethod]
+    public void Pools_oneDNN_gets_wrong_run_dense_and_agree()
+    {
+        // Ceil-mode average pooling counting the pad (oneDNN would count its emulated ceil padding too) and an adaptive
+        // pool whose output does not divide the input: both must fall back to dense and still equal the dense forward.
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(5);
+        Layer[] layers =
+        [
+            new Conv2d("conv", "x", "a", randn([4, 3, 3, 3], g), randn([4], g), [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Relu("relu", "a", "b"),
+            new AvgPool2d("avg", "b", "c", [3, 3], [2, 2], [1, 1, 1, 1], ceilMode: true, countIncludePad: true),
+            new AdaptiveAvgPool2d("adaptive", "c", "y", [3, 3]),
+        ];
+        using var network = new Network(layers, [new GraphInput("x", [3, 11, 11], ScalarType.Float32)], ["y"]);
+        Tensor x = randn([2, 3, 11, 11], g);
+        Assert.AreEqual(2, AssertBlockedEqualsDense(network, x, "pools"), "conv and ReLU blocked, the pools dense");
+    }
+
+    [TestMethod]
     public void A_changed_weight_is_repacked()
     {
         using DisposeScope scope = NewDisposeScope();

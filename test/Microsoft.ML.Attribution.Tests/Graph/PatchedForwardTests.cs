@@ -1,4 +1,5 @@
 using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Onnx;
@@ -46,6 +47,27 @@ public sealed class PatchedForwardTests : TorchTest
         Tensor image = Npy.Load(stem + ".input.npy").narrow(0, 0, 1);
         int patched = AssertPatchedEqualsFull(network, image, size: 15, seed: 3, tolerance: 2e-5);
         Assert.IsGreaterThanOrEqualTo(minimumPatched, patched, $"{name}: layers run on boxes");
+    }
+
+    [TestMethod]
+    public void Layers_without_a_box_rule_end_the_boxed_part_and_stay_exact()
+    {
+        // A ceil-mode average pool divides border windows by fewer cells, and a per-column constant is not constant over
+        // the map: neither may run on boxes; the result must still equal the full forwards.
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(9);
+        Layer[] layers =
+        [
+            new Conv2d("conv", "x", "a", randn([4, 3, 3, 3], g, ScalarType.Float64), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Arithmetic("scale", "a", "columns", "b", ArithmeticOp.Mul),
+            new AvgPool2d("avg", "b", "c", [3, 3], [2, 2], [0, 0, 0, 0], ceilMode: true, countIncludePad: false),
+            new Relu("relu", "c", "y"),
+        ];
+        var constants = new Dictionary<string, Tensor> { ["columns"] = randn([12], g, ScalarType.Float64).DetachFromDisposeScope() };
+        using var network = new Network(layers, [new GraphInput("x", [3, 12, 12], ScalarType.Float64)], ["y"], constants);
+        Tensor image = randn([1, 3, 12, 12], g, ScalarType.Float64);
+        int patched = AssertPatchedEqualsFull(network, image, size: 3, seed: 4, tolerance: 1e-12);
+        Assert.AreEqual(1, patched, "only the convolution runs on boxes");
     }
 
     [TestMethod]

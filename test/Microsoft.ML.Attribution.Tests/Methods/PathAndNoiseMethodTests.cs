@@ -139,11 +139,22 @@ public sealed class PathAndNoiseMethodTests : TorchTest
             TestContext.WriteLine($"non-strict: {looseEvaluations} evaluations");
             Assert.IsLessThanOrEqualTo(adaptiveEvaluations, looseEvaluations);
 
-            // Refinement decisions are per row, so sub-batching cannot change them.
-            using var small = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 4, TargetCompleteness = goal, MaxSteps = 4096, MemoryBudgetMb = 1, StrictCompleteness = true });
+            // Refinement decisions are per row, so sub-batching cannot change them (12 panels at most: within what a
+            // 1 MB budget may keep, so only the sub-batches differ).
+            IntegratedGradientsOptions capped = new() { Steps = 4, TargetCompleteness = goal, MaxSteps = 12, StrictCompleteness = true };
+            using var small = new IntegratedGradients(network, capped with { MemoryBudgetMb = 1 });
+            using var large = new IntegratedGradients(network, capped with { MemoryBudgetMb = 4096 });
             using AttributionMap b = small.Attribute(input);
-            AssertClose(a.Map, b.Map, 1e-12, "adaptive IG under a 1 MB budget");
-            Assert.IsTrue(progress.Count > 0 && progress.Zip(progress.Skip(1)).All(p => p.First <= p.Second) && progress[^1] <= 1, "progress rises to at most 1");
+            using AttributionMap c = large.Attribute(input);
+            AssertClose(c.Map, b.Map, 1e-12, "adaptive IG under a 1 MB budget");
+            Assert.IsTrue(progress.Count > 0 && progress.Zip(progress.Skip(1)).All(p => p.First <= p.Second) && progress[^1] == 1, "progress rises to 1");
+
+            // Every point's gradient is kept: the budget caps the points per row.
+            using var tight = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 4, TargetCompleteness = 1e-9, MaxSteps = 4096, MemoryBudgetMb = 1 });
+            using AttributionMap t = tight.Attribute(input);
+            double pointBytes = input.numel() / input.shape[0] * 8.0;
+            double keepable = Math.Floor(1024 * 1024 / (pointBytes * input.shape[0]));
+            Assert.IsLessThanOrEqualTo(keepable - 1, t.Extras["steps"].item<double>(), "panels per row under a 1 MB budget");
         }
     }
 

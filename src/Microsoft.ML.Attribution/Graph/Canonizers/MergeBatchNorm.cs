@@ -36,6 +36,7 @@ public static class MergeBatchNorm
         return new Network(layers, network.Inputs, network.OutputNames, network.Constants.ToDictionary(kv => kv.Key, kv => kv.Value.alias().DetachFromDisposeScope()))
         {
             Warnings = network.Warnings,
+            UseBlockedLayout = network.UseBlockedLayout,
         };
     }
 

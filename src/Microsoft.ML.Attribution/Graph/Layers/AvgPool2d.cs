@@ -47,7 +47,8 @@ public sealed class AvgPool2d : Layer
         return (sums / counts).MoveToOuterDisposeScope();
     }
 
-    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) => AllBlocked(inputs) && NativePadding;
+    /// <summary>oneDNN emulates ceil mode by growing the right padding, which count_include_pad would then count.</summary>
+    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) => AllBlocked(inputs) && NativePadding && !(CeilMode && CountIncludePad);
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) =>
         NativePadding

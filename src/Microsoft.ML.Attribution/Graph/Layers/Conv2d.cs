@@ -39,10 +39,12 @@ public sealed class Conv2d : Layer, ILinearLayer
     public override IEnumerable<(string name, Tensor value)> Parameters =>
         Bias is null ? [("weight", Weight)] : [("weight", Weight), ("bias", Bias)];
 
-    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) =>
-        inputs[0].is_mkldnn
-            ? OneDnn.Conv2d(inputs[0], PackedWeight(), Bias, [Padding[0], Padding[1]], Stride, Dilation, Groups)
-            : ForwardWith(inputs[0], Weight, Bias);
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace)
+    {
+        if (!inputs[0].is_mkldnn) return ForwardWith(inputs[0], Weight, Bias);
+        using Tensor packed = PackedWeight();
+        return OneDnn.Conv2d(inputs[0], packed, Bias, [Padding[0], Padding[1]], Stride, Dilation, Groups);
+    }
 
     public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) =>
         HasSymmetricPadding && inputs[0].dtype == ScalarType.Float32 && inputs[0].Dimensions == 4
@@ -50,7 +52,10 @@ public sealed class Conv2d : Layer, ILinearLayer
 
     public override bool StartsBlockedLayout => true;
 
-    /// <summary>The weight in oneDNN's packed layout, made on first use and again after the weight changes (in place or replaced).</summary>
+    /// <summary>
+    /// The weight in oneDNN's packed layout, made on first use and again after the weight changes (in place or replaced).
+    /// A new handle to it: another thread repacking or disposing the layer cannot free it under the caller.
+    /// </summary>
     private Tensor PackedWeight()
     {
         lock (_packLock)
@@ -62,7 +67,7 @@ public sealed class Conv2d : Layer, ILinearLayer
                 _packedFrom = Weight;
                 _packedVersion = Weight.version;
             }
-            return _packed;
+            return _packed.alias();
         }
     }
 

@@ -42,7 +42,12 @@ internal static class BenchCommand
                 case "conv-stack": workloads.Add(() => new VggConvStack(b, s)); break;
                 case "forward":
                     // --option blocked-layout=false times the dense NCHW path (the default keeps activations in oneDNN's layout).
-                    bool blocked = !settings.TryGetValue("blocked-layout", out string? layout) || !bool.TryParse(layout, out bool on) || on;
+                    bool blocked = true;
+                    if (settings.TryGetValue("blocked-layout", out string? layout) && !bool.TryParse(layout, out blocked))
+                    {
+                        Console.Error.WriteLine($"blocked-layout takes true or false, got '{layout}'.");
+                        return 2;
+                    }
                     workloads.Add(() => new NetworkForward(result.GetValue(model)!, b, s, blocked));
                     break;
                 case "method":
