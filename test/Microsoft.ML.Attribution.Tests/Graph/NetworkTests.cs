@@ -34,6 +34,20 @@ public sealed class NetworkTests : TorchTest
     }
 
     [TestMethod]
+    public void An_identity_average_pool_passes_values_and_gradients_through()
+    {
+        // Exporters write VGG's 7×7 adaptive pool of a 7×7 map as a 1×1 AveragePool: computed as the identity.
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(3);
+        var pool = new AvgPool2d("avg", "x", "y", [1, 1], [1, 1], [0, 0, 0, 0], ceilMode: false, countIncludePad: false);
+        Assert.IsTrue(pool.IsIdentity);
+        Tensor x = randn([2, 5, 7, 7], g, ScalarType.Float64), grad = randn([2, 5, 7, 7], g, ScalarType.Float64);
+        AssertClose(nn.functional.avg_pool2d(x, [1, 1], [1, 1]), pool.Forward([x], null), 0, "forward");
+        var trace = new LayerTrace(pool) { Inputs = [x], ConstantInputs = [false], Output = pool.Forward([x], null) };
+        AssertClose(nn.functional.avg_pool2d_backward(grad, x, [1, 1], [1, 1], [0, 0], false, false), pool.Backward(trace, grad)[0], 0, "backward");
+    }
+
+    [TestMethod]
     public void A_network_without_batch_norm_has_nothing_to_merge()
     {
         using Network vgg = Load("tiny_vgg_opset13");

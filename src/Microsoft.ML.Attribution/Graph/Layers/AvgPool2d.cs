@@ -33,9 +33,13 @@ public sealed class AvgPool2d : Layer
     private bool NativePadding =>
         Padding[0] == Padding[2] && Padding[1] == Padding[3] && Padding[0] * 2 <= Kernel[0] && Padding[1] * 2 <= Kernel[1];
 
+    /// <summary>A 1×1 window at stride 1 without padding (how exporters write a 7×7 adaptive pool of a 7×7 map): the identity.</summary>
+    public bool IsIdentity => Kernel.All(k => k == 1) && Stride.All(s => s == 1) && Padding.All(p => p == 0);
+
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace)
     {
         Tensor x = inputs[0];
+        if (IsIdentity && !x.is_mkldnn) return x.clone(); // libtorch's pooling kernels take ~10 ms for VGG16's 2×512×7×7
         if (NativePadding) return F.avg_pool2d(x, Kernel, Stride, [Padding[0], Padding[1]], CeilMode, CountIncludePad);
         using var scope = NewDisposeScope();
         long[] pad = [Padding[1], Padding[3], Padding[0], Padding[2]];
@@ -51,6 +55,7 @@ public sealed class AvgPool2d : Layer
     public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) => AllBlocked(inputs) && NativePadding && !(CeilMode && CountIncludePad);
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) =>
+        IsIdentity ? [gradOutput.alias()] :
         NativePadding
             ? [F.avg_pool2d_backward(gradOutput, trace.Input, Kernel, Stride, [Padding[0], Padding[1]], CeilMode, CountIncludePad)]
             : base.Backward(trace, gradOutput);
