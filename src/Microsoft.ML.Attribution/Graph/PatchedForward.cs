@@ -211,14 +211,12 @@ public sealed class PatchedForward : IDisposable
         return cat(regions, 0);
     }
 
-    /// <summary>The copies in full: the image's value repeated, each with its box pasted in.</summary>
+    /// <summary>The copies in full: the image's value with each copy's box pasted in.</summary>
     private Tensor Materialize(string value, Box box)
     {
-        Tensor image = _base[value];
-        long copies = box.Tops.Length;
-        Tensor full = image.expand([copies, .. image.shape[1..]]).contiguous();
-        for (int w = 0; w < copies; w++) Paste(full.narrow(0, w, 1), box.Values.narrow(0, w, 1), box.Tops[w], box.Lefts[w]);
-        return full;
+        long[] shape = _base[value].shape;
+        var origin = new long[box.Tops.Length];
+        return Region(value, box, origin, origin, shape[2], shape[3]);
     }
 
     /// <summary>Copies <paramref name="patch"/> into <paramref name="target"/> at (top, left), clipped to the target.</summary>

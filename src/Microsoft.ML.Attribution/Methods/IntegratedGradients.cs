@@ -47,8 +47,7 @@ public sealed class IntegratedGradients : AttributionMethod
         while (true)
         {
             Tensor attribution = Integrate(input, baseline, targets, steps, cancellation);
-            Tensor delta = attribution.sum(Enumerable.Range(1, (int)input.Dimensions - 1).Select(d => (long)d).ToArray()) - difference;
-            Tensor relative = delta.abs() / difference.abs().clamp_min(1e-12);
+            var (delta, relative) = Completeness(attribution, difference);
             bool done = Options.TargetCompleteness is not { } goal || relative.max().item<double>() <= goal || steps * 2 > Options.MaxSteps;
             if (done)
             {
@@ -63,11 +62,9 @@ public sealed class IntegratedGradients : AttributionMethod
         CancellationToken cancellation)
     {
         Tensor path = input - baseline;
-        long[] broadcastTail = Enumerable.Repeat(1L, (int)input.Dimensions - 1).ToArray();
         (Tensor, double[]) Evaluate(long[] rows, double[] alphas)
         {
-            Tensor index = tensor(rows);
-            Tensor points = baseline.index_select(0, index) + path.index_select(0, index) * tensor(alphas, [rows.Length, .. broadcastTail], input.dtype);
+            Tensor points = PathPoints(baseline, path, tensor(rows), alphas);
             long[] pointTargets = rows.Select(r => targets[r]).ToArray();
             var (gradients, logits) = _gradient.MapAndLogitsFor(points, pointTargets, cancellation);
             using (logits)
@@ -81,8 +78,7 @@ public sealed class IntegratedGradients : AttributionMethod
         var integral = new AdaptivePathIntegral(Evaluate, chunk, Progress);
         double[] rises = difference.to(ScalarType.Float64).data<double>();
         var (attribution, panels, panelErrors) = integral.Integrate(path, rises, tolerance, Options.Steps, maxPanels, Options.StrictCompleteness, cancellation);
-        Tensor delta = attribution.sum(Enumerable.Range(1, (int)input.Dimensions - 1).Select(d => (long)d).ToArray()) - difference;
-        Tensor relative = delta.abs() / difference.abs().clamp_min(1e-12);
+        var (delta, relative) = Completeness(attribution, difference);
         var extras = new Dictionary<string, Tensor>
         {
             ["delta"] = delta,
@@ -93,6 +89,20 @@ public sealed class IntegratedGradients : AttributionMethod
         };
         return new AttributionMap(Name, attribution, targets, scores, extras);
     }
+
+    /// <summary>Σ IG − (f(x) − f(x')) per row, and its size relative to |f(x) − f(x')|.</summary>
+    private static (Tensor delta, Tensor relative) Completeness(Tensor attribution, Tensor difference)
+    {
+        Tensor delta = attribution.sum(Enumerable.Range(1, (int)attribution.Dimensions - 1).Select(d => (long)d).ToArray()) - difference;
+        return (delta, delta.abs() / difference.abs().clamp_min(1e-12));
+    }
+
+    /// <summary>x'[r] + α·(x − x')[r] for each (row r, α) pair.</summary>
+    private static Tensor PathPoints(Tensor baseline, Tensor path, Tensor rows, double[] alphas) =>
+        baseline.index_select(0, rows) + path.index_select(0, rows) * tensor(alphas, PerRow(baseline, alphas.Length), baseline.dtype);
+
+    /// <summary>The shape [count, 1, …, 1] that broadcasts one value per row over a tensor shaped like <paramref name="like"/>.</summary>
+    private static long[] PerRow(Tensor like, long count) => [count, .. Enumerable.Repeat(1L, (int)like.Dimensions - 1)];
 
     /// <summary>(x − x') ⊙ Σ_k w_k ∇f(x' + α_k(x − x')), the points of every row evaluated in memory-bounded sub-batches.</summary>
     private Tensor Integrate(Tensor input, Tensor baseline, long[] targets, int steps, CancellationToken cancellation)
@@ -113,10 +123,9 @@ public sealed class IntegratedGradients : AttributionMethod
             double[] alpha = Enumerable.Range(0, (int)count).Select(i => alphas[(start + i) % steps]).ToArray();
             double[] weight = Enumerable.Range(0, (int)count).Select(i => weights[(start + i) % steps]).ToArray();
             Tensor index = tensor(rowOf);
-            long[] broadcast = [count, .. Enumerable.Repeat(1L, (int)input.Dimensions - 1)];
-            Tensor points = baseline.index_select(0, index) + path.index_select(0, index) * tensor(alpha, broadcast, input.dtype);
+            Tensor points = PathPoints(baseline, path, index, alpha);
             Tensor grads = _gradient.MapFor(points, rowOf.Select(r => targets[r]).ToArray(), cancellation);
-            Tensor weighted = grads * tensor(weight, broadcast, input.dtype);
+            Tensor weighted = grads * tensor(weight, PerRow(input, count), input.dtype);
             sum.index_add_(0, index, weighted);
             Progress?.Report((double)(start + count) / total);
         }

@@ -56,7 +56,7 @@ public sealed class ScoreCam : CamMethod
             Tensor masks = MapNormalization.MinMax(upsampled, firstReducedDim: 1, epsilon: Options.MaskEpsilon);
             Tensor masked = input.index_select(0, tensor(rowOf, device: input.device)) * masks;
             Tensor logits = Network.ForwardLogits(masked);
-            Tensor picked = logits.gather(1, tensor(rowOf.Select(r => targets[r]).ToArray(), device: input.device).reshape(-1, 1));
+            Tensor picked = PerturbationScores.FromLogits(logits, tensor(rowOf.Select(r => targets[r]).ToArray(), device: input.device), PerturbationScore.Logit);
             double[] values = picked.to(ScalarType.Float64).data<double>();
             for (int k = 0; k < count; k++) pairLogits[pairs[k]] = values[k];
             Progress?.Report((double)(start + count) / varying.Length);
@@ -72,9 +72,11 @@ public sealed class ScoreCam : CamMethod
     private void FillConstantChannels(Tensor input, long[] targets, bool[] varies, double[] pairLogits, long channels)
     {
         using var scope = NewDisposeScope();
-        Tensor zero = zeros_like(input.narrow(0, 0, 1));
-        double[] logits = Network.ForwardLogits(zero).to(ScalarType.Float64).flatten().data<double>();
+        // One forward of the zero image, its scores read for every row's target as the varying channels' are.
+        Tensor zeroLogits = Network.ForwardLogits(zeros_like(input.narrow(0, 0, 1)));
+        Tensor perRow = zeroLogits.expand([targets.Length, .. zeroLogits.shape[1..]]);
+        double[] logits = PerturbationScores.FromLogits(perRow, tensor(targets, device: input.device), PerturbationScore.Logit).to(ScalarType.Float64).data<double>();
         for (long pair = 0; pair < varies.Length; pair++)
-            if (!varies[pair]) pairLogits[pair] = logits[targets[pair / channels]];
+            if (!varies[pair]) pairLogits[pair] = logits[pair / channels];
     }
 }

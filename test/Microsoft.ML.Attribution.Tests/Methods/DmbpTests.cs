@@ -433,12 +433,6 @@ public sealed class DmbpTests : TorchTest
         return values[network.LogitsName];
     }
 
-    /// <summary>Reports synchronously (System.Progress posts to a synchronization context).</summary>
-    private sealed class ImmediateProgress(Action<double> report) : IProgress<double>
-    {
-        public void Report(double value) => report(value);
-    }
-
     private sealed class RecordingObjective : IDmbpObjective
     {
         public List<int> Iterations { get; } = [];

@@ -103,14 +103,14 @@ public sealed class OcclusionTests : TorchTest
         {
             var options = new OcclusionOptions { WindowHeight = 4, WindowWidth = 4, StrideHeight = 2, StrideWidth = 2, MemoryBudgetMb = 1 };
             var reports = new List<double>();
-            using (var method = new Occlusion(network, options) { Progress = new Recorder(reports.Add) })
+            using (var method = new Occlusion(network, options) { Progress = new ImmediateProgress(reports.Add) })
             using (method.Attribute(input)) { }
             Assert.IsGreaterThan(1, reports.Count, "several sub-batches");
             Assert.AreEqual(1.0, reports[^1], 1e-12);
             CollectionAssert.AreEqual(reports.Order().ToList(), reports, "progress only grows");
 
             using var cancellation = new CancellationTokenSource();
-            using var cancelled = new Occlusion(network, options) { Progress = new Recorder(_ => cancellation.Cancel()) };
+            using var cancelled = new Occlusion(network, options) { Progress = new ImmediateProgress(_ => cancellation.Cancel()) };
             Assert.Throws<OperationCanceledException>(() => cancelled.Attribute(input, cancellation: cancellation.Token));
         }
     }
@@ -142,11 +142,5 @@ public sealed class OcclusionTests : TorchTest
         Tensor expected = MethodReference.Load(reference);
         double scale = expected.abs().max().item<float>();
         AssertClose(expected, map.Map, 1e-4 * scale, $"occlusion vs {reference}");
-    }
-
-    /// <summary>A synchronous IProgress (Progress&lt;T&gt; posts to the thread pool).</summary>
-    private sealed class Recorder(Action<double> report) : IProgress<double>
-    {
-        public void Report(double value) => report(value);
     }
 }

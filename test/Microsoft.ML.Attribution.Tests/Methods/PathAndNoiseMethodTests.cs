@@ -101,7 +101,7 @@ public sealed class PathAndNoiseMethodTests : TorchTest
             var progress = new List<double>();
             using var adaptive = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 4, TargetCompleteness = goal, MaxSteps = 4096, StrictCompleteness = true })
             {
-                Progress = new Progress(progress.Add),
+                Progress = new ImmediateProgress(progress.Add),
             };
             using AttributionMap a = adaptive.Attribute(input);
             double[] adaptiveErrors = a.Extras["relative_delta"].data<double>();
@@ -156,11 +156,6 @@ public sealed class PathAndNoiseMethodTests : TorchTest
             double keepable = Math.Floor(1024 * 1024 / (pointBytes * input.shape[0]));
             Assert.IsLessThanOrEqualTo(keepable - 1, t.Extras["steps"].item<double>(), "panels per row under a 1 MB budget");
         }
-    }
-
-    private sealed class Progress(Action<double> report) : IProgress<double>
-    {
-        public void Report(double value) => report(value);
     }
 
     [TestMethod]
