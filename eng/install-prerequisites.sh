@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need from Debian 12. Idempotent: a no-op when everything is present.
 #   libtorch-dev + libopenblas0-pthread  the tensor engine (OpenBLAS: Debian's reference BLAS is ~15x slower)
+#   libdnnl-dev                          oneDNN headers: the shim calls libtorch's own oneDNN for Winograd convolutions
 #   libopencv-dev                        image decode/encode/resize (already a libtorch dependency)
 #   cmake g++                            the native shim
 #   python3-torch python3-torchvision    test oracle and fixture generation (tools/), never at run time
@@ -9,7 +10,7 @@
 #   chromium                             headless browser that checks the CLI's HTML report (tests)
 set -euo pipefail
 
-packages=(libtorch-dev libopenblas0-pthread libopencv-dev cmake g++ make
+packages=(libtorch-dev libopenblas0-pthread libdnnl-dev libopencv-dev cmake g++ make
           python3-torch python3-torchvision python3-numpy python3-scipy python3-skimage libonnx-testdata
           chromium)
 

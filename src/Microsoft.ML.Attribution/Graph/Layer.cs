@@ -68,18 +68,6 @@ public abstract class Layer : IDisposable
     public virtual Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => null;
 
     /// <summary>
-    /// Whether an unrecorded <see cref="Forward"/> can take these inputs in oneDNN's blocked layout (and then returns a
-    /// blocked output). <see cref="Network"/> keeps float32 CPU activations blocked between such layers.
-    /// </summary>
-    public virtual bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) => false;
-
-    /// <summary>Whether a dense input is worth converting to the blocked layout for this layer (convolutions, whose weights are packed once).</summary>
-    public virtual bool StartsBlockedLayout => false;
-
-    /// <summary>True when every input is a blocked tensor (for layers whose ops dispatch on the layout as they are).</summary>
-    protected static bool AllBlocked(IReadOnlyList<Tensor> inputs) => inputs.All(t => t.is_mkldnn);
-
-    /// <summary>
     /// A deep copy (parameters copied) with the same wiring. The copies belong to the layer, not to any open dispose
     /// scope: canonized networks are built lazily inside a method's scope and must outlive it.
     /// </summary>

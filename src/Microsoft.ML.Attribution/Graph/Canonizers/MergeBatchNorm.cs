@@ -37,6 +37,7 @@ public static class MergeBatchNorm
         {
             Warnings = network.Warnings,
             UseBlockedLayout = network.UseBlockedLayout,
+            UseWinograd = network.UseWinograd,
         };
     }
 

@@ -18,9 +18,6 @@ public sealed class AdaptiveAvgPool2d : Layer
         return F.adaptive_avg_pool2d(inputs[0], OutputSize);
     }
 
-    /// <summary>oneDNN's adaptive pool needs output sizes that divide the input's.</summary>
-    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) =>
-        AllBlocked(inputs) && inputs[0].Dimensions == 4 && inputs[0].shape[2] % OutputSize[0] == 0 && inputs[0].shape[3] % OutputSize[1] == 0;
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [F.adaptive_avg_pool2d_backward(gradOutput, trace.Input)];
 

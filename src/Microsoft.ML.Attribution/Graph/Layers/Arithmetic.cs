@@ -22,9 +22,6 @@ public sealed class Arithmetic : Layer
         _ => inputs[0] / inputs[1],
     };
 
-    /// <summary>oneDNN adds and multiplies two blocked tensors of one shape (a residual join); broadcasting needs the dense path.</summary>
-    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) =>
-        Op is ArithmeticOp.Add or ArithmeticOp.Mul && AllBlocked(inputs) && inputs[0].shape.SequenceEqual(inputs[1].shape);
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput)
     {

@@ -39,7 +39,7 @@ public sealed class AvgPool2d : Layer
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace)
     {
         Tensor x = inputs[0];
-        if (IsIdentity && !x.is_mkldnn) return x.clone(); // libtorch's pooling kernels take ~10 ms for VGG16's 2×512×7×7
+        if (IsIdentity) return x.clone(); // libtorch's pooling kernels take ~10 ms for VGG16's 2×512×7×7
         if (NativePadding) return F.avg_pool2d(x, Kernel, Stride, [Padding[0], Padding[1]], CeilMode, CountIncludePad);
         using var scope = NewDisposeScope();
         long[] pad = [Padding[1], Padding[3], Padding[0], Padding[2]];
@@ -51,8 +51,6 @@ public sealed class AvgPool2d : Layer
         return (sums / counts).MoveToOuterDisposeScope();
     }
 
-    /// <summary>oneDNN emulates ceil mode by growing the right padding, which count_include_pad would then count.</summary>
-    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) => AllBlocked(inputs) && NativePadding && !(CeilMode && CountIncludePad);
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) =>
         IsIdentity ? [gradOutput.alias()] :

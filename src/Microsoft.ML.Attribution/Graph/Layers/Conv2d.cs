@@ -39,50 +39,55 @@ public sealed class Conv2d : Layer, ILinearLayer
     public override IEnumerable<(string name, Tensor value)> Parameters =>
         Bias is null ? [("weight", Weight)] : [("weight", Weight), ("bias", Bias)];
 
-    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace)
-    {
-        if (!inputs[0].is_mkldnn) return ForwardWith(inputs[0], Weight, Bias);
-        using Tensor packed = PackedWeight();
-        return OneDnn.Conv2d(inputs[0], packed, Bias, [Padding[0], Padding[1]], Stride, Dilation, Groups);
-    }
-
-    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) =>
-        HasSymmetricPadding && inputs[0].dtype == ScalarType.Float32 && inputs[0].Dimensions == 4
-        && Weight.device.type == DeviceType.CPU && OneDnn.Available;
-
-    public override bool StartsBlockedLayout => true;
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => ForwardWith(inputs[0], Weight, Bias);
 
     /// <summary>
-    /// The weight in oneDNN's packed layout, made on first use and again after the weight changes (in place or replaced).
-    /// A new handle to it: another thread repacking or disposing the layer cannot free it under the caller.
+    /// This convolution through oneDNN directly (a dense [N,C,H,W] or blocked [N,C/16,H,W,16] float32 CPU input): the
+    /// output, blocked when the output channels divide by 16; null when oneDNN has no kernel for the case.
+    /// <paramref name="fuseRelu"/> rectifies the output in the same pass.
     /// </summary>
-    private Tensor PackedWeight()
+    internal (Tensor output, bool blocked)? ForwardOneDnn(Tensor input, bool inputBlocked, bool winograd, bool fuseRelu)
     {
-        lock (_packLock)
+        DnnlConvolution kernel;
+        lock (_kernelLock)
         {
-            if (_packed is null || !ReferenceEquals(_packedFrom, Weight) || _packedVersion != Weight.version)
+            // A weight changed in place or replaced: the packed copies are stale.
+            if (_kernelsFrom is not null && (!ReferenceEquals(_kernelsFrom, Weight) || _kernelsVersion != Weight.version || !ReferenceEquals(_kernelsBias, Bias)
+                || (Bias is not null && _kernelsBiasVersion != Bias.version)))
+                DropKernels();
+            int slot = (winograd ? 2 : 0) + (fuseRelu ? 1 : 0);
+            if (_kernels[slot] is null)
             {
-                _packed?.Dispose();
-                _packed = OneDnn.PackConv2dWeight(Weight, [Padding[0], Padding[1]], Stride, Dilation, Groups).DetachFromDisposeScope();
-                _packedFrom = Weight;
-                _packedVersion = Weight.version;
+                _kernels[slot] = new DnnlConvolution(Weight, Bias, Stride, Padding, Dilation, Groups, winograd, fuseRelu);
+                _kernelsFrom = Weight;
+                _kernelsVersion = Weight.version;
+                _kernelsBias = Bias;
+                _kernelsBiasVersion = Bias?.version ?? 0;
             }
-            return _packed.alias();
+            kernel = _kernels[slot]!;
         }
+        return kernel.Forward(input, inputBlocked) is { } r ? (r.output, r.blocked) : null;
     }
 
-    private readonly object _packLock = new();
-    private Tensor? _packed;
-    private Tensor? _packedFrom;
-    private long _packedVersion;
+    private void DropKernels()
+    {
+        for (int i = 0; i < _kernels.Length; i++)
+        {
+            _kernels[i]?.Dispose();
+            _kernels[i] = null;
+        }
+        _kernelsFrom = null;
+    }
+
+    // oneDNN plans by (Winograd allowed, ReLU fused); each keeps packed weights per input shape.
+    private readonly object _kernelLock = new();
+    private readonly DnnlConvolution?[] _kernels = new DnnlConvolution?[4];
+    private Tensor? _kernelsFrom, _kernelsBias;
+    private long _kernelsVersion, _kernelsBiasVersion;
 
     public override void Dispose()
     {
-        lock (_packLock)
-        {
-            _packed?.Dispose();
-            _packed = null;
-        }
+        lock (_kernelLock) DropKernels();
         base.Dispose();
     }
 

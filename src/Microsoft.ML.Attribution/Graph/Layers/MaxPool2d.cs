@@ -50,8 +50,6 @@ public sealed class MaxPool2d : Layer
         return output;
     }
 
-    /// <summary>oneDNN pools without dilation and with libtorch's own padding rule.</summary>
-    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) => AllBlocked(inputs) && NativePadding && Dilation.All(d => d == 1);
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) =>
         trace.Indices is { } indices

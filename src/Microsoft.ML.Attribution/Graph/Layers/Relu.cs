@@ -10,7 +10,6 @@ public sealed class Relu : Layer
 
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => inputs[0].relu();
 
-    public override bool AcceptsBlockedLayout(IReadOnlyList<Tensor> inputs) => AllBlocked(inputs);
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [F.threshold_backward(gradOutput, trace.Output, 0)];
 

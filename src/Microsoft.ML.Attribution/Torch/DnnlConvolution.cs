@@ -1,0 +1,76 @@
+using Microsoft.ML.Attribution.Torch.Native;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Torch;
+
+/// <summary>
+/// One convolution run by oneDNN directly: per input shape it keeps a primitive and the weights packed for it
+/// (Winograd for 3×3 stride-1 layers with blocked input and output). It references the weight and bias it was made
+/// from; a caller that changes them makes a new one. Safe to run from several threads.
+/// </summary>
+internal sealed class DnnlConvolution : IDisposable
+{
+    private IntPtr _handle;
+    private readonly object _lock = new();
+    private int _running;
+
+    public unsafe DnnlConvolution(Tensor weight, Tensor? bias, long[] stride, long[] padding, long[] dilation, long groups, bool allowWinograd, bool fuseRelu)
+    {
+        fixed (long* s = stride, p = padding, d = dilation)
+            _handle = NativeMethods.MLADnnl_conv_new(weight.Handle, bias?.Handle ?? TensorHandle.Null, s, p, d, groups, allowWinograd ? 1 : 0, fuseRelu ? 1 : 0);
+        if (_handle == IntPtr.Zero) throw NativeResult.Error("oneDNN convolution", weight, bias);
+        FusesRelu = fuseRelu;
+    }
+
+    /// <summary>Whether the output is rectified in the same pass.</summary>
+    public bool FusesRelu { get; }
+
+    /// <summary>
+    /// The convolution of a dense [N,C,H,W] or blocked ([N,C/16,H,W,16]) input; the output is blocked when its channel
+    /// count divides by 16. Null when oneDNN has no kernel for this case (the caller then runs libtorch's).
+    /// </summary>
+    public unsafe (Tensor output, bool blocked, bool winograd)? Forward(Tensor input, bool inputBlocked)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_handle == IntPtr.Zero, this);
+            _running++;
+        }
+        try
+        {
+            IntPtr output;
+            int blocked, winograd;
+            int status = NativeMethods.MLADnnl_conv_forward(_handle, input.Handle, inputBlocked ? 1 : 0, &output, &blocked, &winograd);
+            if (status < 0) throw NativeResult.Error("oneDNN convolution", input);
+            if (status == 0) return null;
+            return (NativeResult.WrapOptional(output)!, blocked != 0, winograd != 0);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _running--;
+                if (_running == 0 && _disposeRequested) Free();
+            }
+        }
+    }
+
+    private bool _disposeRequested;
+
+    /// <summary>Frees the plans now, or when the last running call returns.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposeRequested = true;
+            if (_running == 0) Free();
+        }
+    }
+
+    private void Free()
+    {
+        if (_handle == IntPtr.Zero) return;
+        NativeMethods.MLADnnl_conv_free(_handle);
+        _handle = IntPtr.Zero;
+    }
+}

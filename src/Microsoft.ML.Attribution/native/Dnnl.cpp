@@ -1,0 +1,291 @@
+// oneDNN called directly for unrecorded float32 CPU forwards. Activations travel between layers in oneDNN's nChw16c
+// layout, held by ordinary dense tensors shaped [N, C/16, H, W, 16] (element-wise ops then work on them unchanged).
+// Convolutions keep one plan per input shape: the primitive (Winograd for 3×3 stride-1 layers, which libtorch never
+// picks) and the weights packed for it. Scratch memory is passed per call, so plans are safe to run from many threads.
+#include "Utils.h"
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+
+namespace {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+constexpr int64_t kBlock = 16;
+
+dnnl::engine& cpu_engine() {
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+void run(const dnnl::primitive& primitive, std::unordered_map<int, memory> args, size_t scratch_bytes) {
+  at::Tensor scratch;
+  if (scratch_bytes > 0) {
+    scratch = at::empty({(int64_t)scratch_bytes}, at::kByte);
+    args.emplace(DNNL_ARG_SCRATCHPAD, memory({{(int64_t)scratch_bytes}, memory::data_type::u8, tag::x}, cpu_engine(), scratch.data_ptr()));
+  }
+  dnnl::stream stream(cpu_engine());
+  primitive.execute(stream, args);
+  stream.wait();
+}
+
+memory::desc activation_desc(int64_t n, int64_t c, int64_t h, int64_t w, bool blocked) {
+  return memory::desc({n, c, h, w}, memory::data_type::f32, blocked ? tag::nChw16c : tag::nchw);
+}
+
+// A blocked activation's logical NCHW sizes; a dense one's are its own.
+std::array<int64_t, 4> logical_sizes(const at::Tensor& x, bool blocked) {
+  if (blocked) {
+    TORCH_CHECK(x.dim() == 5 && x.size(4) == kBlock, "a blocked activation is [N, C/16, H, W, 16], got ", x.sizes());
+    return {x.size(0), x.size(1) * kBlock, x.size(2), x.size(3)};
+  }
+  TORCH_CHECK(x.dim() == 4, "a dense activation is [N, C, H, W], got ", x.sizes());
+  return {x.size(0), x.size(1), x.size(2), x.size(3)};
+}
+
+at::Tensor new_activation(int64_t n, int64_t c, int64_t h, int64_t w, bool blocked) {
+  return blocked ? at::empty({n, c / kBlock, h, w, kBlock}, at::kFloat) : at::empty({n, c, h, w}, at::kFloat);
+}
+
+void check_float_cpu(const at::Tensor& x, const char* what) {
+  TORCH_CHECK(x.scalar_type() == at::kFloat && x.device().is_cpu() && x.layout() == at::kStrided, what, " must be a float32 CPU tensor");
+}
+
+struct ConvPlan {
+  bool supported = false;
+  dnnl::convolution_forward primitive;
+  memory weights;
+  memory::desc src, dst;
+  size_t scratch_bytes = 0;
+  bool blocked_out = false;
+  bool winograd = false;
+  int64_t out_channels = 0, out_h = 0, out_w = 0;
+};
+
+struct Convolution {
+  at::Tensor weight, bias;
+  int64_t stride[2], pad_l[2], pad_r[2], dilation[2], groups;
+  bool allow_winograd, relu;
+  std::mutex lock;
+  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t, bool>, std::shared_ptr<ConvPlan>> plans;
+
+  std::shared_ptr<ConvPlan> plan_for(const std::array<int64_t, 4>& in, bool blocked_in) {
+    std::lock_guard<std::mutex> guard(lock);
+    auto key = std::make_tuple(in[0], in[1], in[2], in[3], blocked_in);
+    auto found = plans.find(key);
+    if (found != plans.end()) return found->second;
+    auto plan = make_plan(in, blocked_in);
+    plans.emplace(key, plan);
+    return plan;
+  }
+
+  std::shared_ptr<ConvPlan> make_plan(const std::array<int64_t, 4>& in, bool blocked_in) {
+    auto plan = std::make_shared<ConvPlan>();
+    const int64_t oc = weight.size(0), kh = weight.size(2), kw = weight.size(3);
+    if (in[1] != weight.size(1) * groups) return plan;  // the dense path reports the mismatch
+    const int64_t oh = (in[2] + pad_l[0] + pad_r[0] - dilation[0] * (kh - 1) - 1) / stride[0] + 1;
+    const int64_t ow = (in[3] + pad_l[1] + pad_r[1] - dilation[1] * (kw - 1) - 1) / stride[1] + 1;
+    if (oh <= 0 || ow <= 0) return plan;
+    const bool blocked_out = oc % kBlock == 0;
+    // A grouped convolution on blocked channels needs whole 16-channel blocks per group (or one channel per group).
+    const bool depthwise = groups == in[1] && groups == oc;
+    if (groups > 1 && !depthwise && (in[1] / groups % kBlock != 0 || oc / groups % kBlock != 0) && (blocked_in || blocked_out)) return plan;
+    memory::desc src = activation_desc(in[0], in[1], in[2], in[3], blocked_in);
+    memory::desc dst = activation_desc(in[0], oc, oh, ow, blocked_out);
+    memory::dims wdims = groups == 1 ? memory::dims{oc, in[1], kh, kw} : memory::dims{groups, oc / groups, in[1] / groups, kh, kw};
+    memory::desc any_weights(wdims, memory::data_type::f32, tag::any);
+    memory::desc bias_desc = bias.defined() ? memory::desc({oc}, memory::data_type::f32, tag::x) : memory::desc();
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    if (relu) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+      attr.set_post_ops(ops);
+    }
+    // oneDNN counts dilation from 0 (no gaps).
+    memory::dims strides{stride[0], stride[1]}, dil{dilation[0] - 1, dilation[1] - 1};
+    memory::dims left{pad_l[0], pad_l[1]}, right{pad_r[0], pad_r[1]};
+    const bool winograd_shape = allow_winograd && groups == 1 && kh == 3 && kw == 3 && stride[0] == 1 && stride[1] == 1 &&
+                                dilation[0] == 1 && dilation[1] == 1 && blocked_in && blocked_out;
+    dnnl::convolution_forward::primitive_desc pd;
+    bool made = false;
+    if (winograd_shape) {
+      try {
+        dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_winograd, src, any_weights,
+                                          bias_desc, dst, strides, dil, left, right);
+        pd = dnnl::convolution_forward::primitive_desc(d, attr, cpu_engine());
+        made = plan->winograd = true;
+      } catch (const dnnl::error&) {
+      }
+    }
+    if (!made) {
+      try {
+        dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src, any_weights,
+                                          bias_desc, dst, strides, dil, left, right);
+        pd = dnnl::convolution_forward::primitive_desc(d, attr, cpu_engine());
+      } catch (const dnnl::error&) {
+        return plan;
+      }
+    }
+    // Pack the weights once for this primitive.
+    at::Tensor w = weight.contiguous();
+    memory plain(memory::desc(wdims, memory::data_type::f32, groups == 1 ? tag::oihw : tag::goihw), cpu_engine(), w.data_ptr());
+    plan->weights = memory(pd.weights_desc(), cpu_engine());
+    {
+      dnnl::stream stream(cpu_engine());
+      dnnl::reorder(plain, plan->weights).execute(stream, plain, plan->weights);
+      stream.wait();
+    }
+    plan->primitive = dnnl::convolution_forward(pd);
+    plan->src = src;
+    plan->dst = dst;
+    plan->scratch_bytes = pd.scratchpad_desc().get_size();
+    plan->blocked_out = blocked_out;
+    plan->out_channels = oc;
+    plan->out_h = oh;
+    plan->out_w = ow;
+    plan->supported = true;
+    return plan;
+  }
+};
+
+struct PoolPlan {
+  bool supported = false;
+  dnnl::pooling_forward primitive;
+  memory::desc src, dst;
+  size_t scratch_bytes = 0;
+};
+
+// Pooling primitives are shared by every layer with the same shape and settings.
+std::shared_ptr<PoolPlan> pool_plan(int32_t kind, const std::array<int64_t, 4>& in, const int64_t* kernel, const int64_t* stride,
+                                    const int64_t* pad_l, const int64_t* pad_r, int64_t oh, int64_t ow) {
+  static std::mutex lock;
+  static std::map<std::vector<int64_t>, std::shared_ptr<PoolPlan>> plans;
+  std::vector<int64_t> key{kind, in[0], in[1], in[2], in[3], kernel[0], kernel[1], stride[0], stride[1], pad_l[0], pad_l[1], pad_r[0], pad_r[1]};
+  std::lock_guard<std::mutex> guard(lock);
+  auto found = plans.find(key);
+  if (found != plans.end()) return found->second;
+  auto algorithm = kind == 0 ? dnnl::algorithm::pooling_max
+                   : kind == 1 ? dnnl::algorithm::pooling_avg_include_padding
+                               : dnnl::algorithm::pooling_avg_exclude_padding;
+  auto plan = std::make_shared<PoolPlan>();
+  plan->src = activation_desc(in[0], in[1], in[2], in[3], true);
+  plan->dst = activation_desc(in[0], in[1], oh, ow, true);
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  try {
+    dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, algorithm, plan->src, plan->dst, {stride[0], stride[1]},
+                                  {kernel[0], kernel[1]}, {pad_l[0], pad_l[1]}, {pad_r[0], pad_r[1]});
+    dnnl::pooling_forward::primitive_desc pd(d, attr, cpu_engine());
+    plan->primitive = dnnl::pooling_forward(pd);
+    plan->scratch_bytes = pd.scratchpad_desc().get_size();
+    plan->supported = true;
+  } catch (const dnnl::error&) {
+    // e.g. padding as large as the window: the caller pools dense
+  }
+  plans.emplace(key, plan);
+  return plan;
+}
+
+at::Tensor reorder_activation(const at::Tensor& given, bool to_blocked) {
+  check_float_cpu(given, "the activation");
+  at::Tensor x = given.contiguous();
+  auto s = logical_sizes(x, !to_blocked);
+  TORCH_CHECK(s[1] % kBlock == 0, "the blocked layout needs a channel count divisible by 16, got ", s[1]);
+  at::Tensor y = new_activation(s[0], s[1], s[2], s[3], to_blocked);
+  memory src(activation_desc(s[0], s[1], s[2], s[3], !to_blocked), cpu_engine(), x.data_ptr());
+  memory dst(activation_desc(s[0], s[1], s[2], s[3], to_blocked), cpu_engine(), y.data_ptr());
+  dnnl::stream stream(cpu_engine());
+  dnnl::reorder(src, dst).execute(stream, src, dst);
+  stream.wait();
+  return y;
+}
+
+}  // namespace
+
+EXPORT_API(void*) MLADnnl_conv_new(Tensor weight, Tensor bias, const int64_t* stride, const int64_t* padding, const int64_t* dilation,
+                                   int64_t groups, int32_t allow_winograd, int32_t relu) {
+  try {
+    TORCH_CHECK(weight->dim() == 4 && weight->scalar_type() == at::kFloat && weight->device().is_cpu(),
+                "oneDNN convolutions take a float32 CPU [out, in/groups, kH, kW] weight");
+    auto conv = new Convolution();
+    conv->weight = *weight;
+    if (bias != nullptr) conv->bias = bias->contiguous();
+    for (int i = 0; i < 2; i++) {
+      conv->stride[i] = stride[i];
+      conv->dilation[i] = dilation[i];
+      conv->pad_l[i] = padding[i];      // (top, left)
+      conv->pad_r[i] = padding[i + 2];  // (bottom, right)
+    }
+    conv->groups = groups;
+    conv->allow_winograd = allow_winograd != 0;
+    conv->relu = relu != 0;
+    return conv;
+  } catch (...) {
+    record_current_exception();
+    return nullptr;
+  }
+}
+
+EXPORT_API(void) MLADnnl_conv_free(void* conv) { delete static_cast<Convolution*>(conv); }
+
+// Runs the convolution on a dense [N,C,H,W] or blocked input. Returns 1 and the output (blocked when the output channel
+// count divides by 16, else dense) in *out; 0 when oneDNN has no kernel for it (the caller runs the dense path); -1 on error.
+EXPORT_API(int32_t) MLADnnl_conv_forward(void* handle, Tensor x, int32_t x_blocked, Tensor* out, int32_t* out_blocked, int32_t* winograd) {
+  try {
+    auto conv = static_cast<Convolution*>(handle);
+    check_float_cpu(*x, "the convolution's input");
+    at::Tensor input = x->contiguous();
+    auto in = logical_sizes(input, x_blocked != 0);
+    auto plan = conv->plan_for(in, x_blocked != 0);
+    if (!plan->supported) return 0;
+    at::Tensor y = new_activation(in[0], plan->out_channels, plan->out_h, plan->out_w, plan->blocked_out);
+    std::unordered_map<int, memory> args{
+        {DNNL_ARG_SRC, memory(plan->src, cpu_engine(), input.data_ptr())},
+        {DNNL_ARG_WEIGHTS, plan->weights},
+        {DNNL_ARG_DST, memory(plan->dst, cpu_engine(), y.data_ptr())}};
+    if (conv->bias.defined())
+      args.emplace(DNNL_ARG_BIAS, memory({{plan->out_channels}, memory::data_type::f32, tag::x}, cpu_engine(), conv->bias.data_ptr()));
+    run(plan->primitive, std::move(args), plan->scratch_bytes);
+    *out = wrap(std::move(y));
+    *out_blocked = plan->blocked_out ? 1 : 0;
+    *winograd = plan->winograd ? 1 : 0;
+    return 1;
+  } catch (...) {
+    record_current_exception();
+    return -1;
+  }
+}
+
+// Pooling of a blocked input into a blocked output of the given size (1 and *out; 0 when oneDNN refuses the settings; -1 on error); kind 0 = max, 1 = average counting the padding,
+// 2 = average over the window's part inside the input. Padding is (top, left, bottom, right).
+EXPORT_API(int32_t) MLADnnl_pool(Tensor x, int32_t kind, const int64_t* kernel, const int64_t* stride, const int64_t* padding,
+                                 int64_t out_h, int64_t out_w, Tensor* out) {
+  try {
+    check_float_cpu(*x, "the pooling's input");
+    at::Tensor input = x->contiguous();
+    auto in = logical_sizes(input, true);
+    const int64_t pad_l[2] = {padding[0], padding[1]}, pad_r[2] = {padding[2], padding[3]};
+    auto plan = pool_plan(kind, in, kernel, stride, pad_l, pad_r, out_h, out_w);
+    if (!plan->supported) return 0;
+    at::Tensor y = new_activation(in[0], in[1], out_h, out_w, true);
+    run(plan->primitive,
+        {{DNNL_ARG_SRC, memory(plan->src, cpu_engine(), input.data_ptr())}, {DNNL_ARG_DST, memory(plan->dst, cpu_engine(), y.data_ptr())}},
+        plan->scratch_bytes);
+    *out = wrap(std::move(y));
+    return 1;
+  } catch (...) {
+    record_current_exception();
+    return -1;
+  }
+}
+
+// [N, C, H, W] → [N, C/16, H, W, 16] (C divisible by 16).
+EXPORT_API(Tensor) MLADnnl_to_blocked(Tensor x) { CATCH_TENSOR(reorder_activation(*x, true)); }
+
+// [N, C/16, H, W, 16] → [N, C, H, W].
+EXPORT_API(Tensor) MLADnnl_to_dense(Tensor x) { CATCH_TENSOR(reorder_activation(*x, false)); }
