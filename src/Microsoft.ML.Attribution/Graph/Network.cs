@@ -287,8 +287,18 @@ public sealed class Network : IDisposable
                     outputBlocked = blockedValues?.Remove(layer.Inputs[0]) ?? false;
                     output = reused!.relu_();
                 }
-                else if (blockedValues != null && RunBlocked(layer, args, values, blockedValues) is { } r)
+                else if (blockedValues != null && RunBlocked(layer, args, values, blockedValues, FusesNextRelu(i, lastLayer, wanted)) is { } r)
+                {
                     (output, outputBlocked) = r;
+                    if (layer is Conv2d && FusesNextRelu(i, lastLayer, wanted))
+                    {
+                        // The convolution rectified its output in the same pass: its inputs may die here, then the
+                        // ReLU's output is what was computed.
+                        DisposeDeadInputs(layer, i, values, wanted);
+                        layer = _layers[++i];
+                        if (outputBlocked) blockedLayers++;
+                    }
+                }
                 output ??= layer.Forward(args, trace);
                 if (trace != null)
                 {
@@ -304,9 +314,7 @@ public sealed class Network : IDisposable
                 if (!record)
                 {
                     if (layer.Output == stopAt) break;
-                    foreach (string name in layer.Inputs.Distinct())
-                        if (_lastUse.TryGetValue(name, out int last) && last == i && !wanted.Contains(name) && values.Remove(name, out Tensor? dead))
-                            dead.Dispose();
+                    DisposeDeadInputs(layer, i, values, wanted);
                 }
             }
             if (record)
@@ -335,7 +343,8 @@ public sealed class Network : IDisposable
     /// plans it so (converting dense inputs a convolution wants blocked); otherwise converts its blocked inputs to dense
     /// and returns null for the caller to run it. Converted values are stored back, so later readers reuse them.
     /// </summary>
-    private (Tensor output, bool blocked)? RunBlocked(Layer layer, Tensor[] args, Dictionary<string, Tensor> values, HashSet<string> blockedValues)
+    private (Tensor output, bool blocked)? RunBlocked(Layer layer, Tensor[] args, Dictionary<string, Tensor> values, HashSet<string> blockedValues,
+        bool fuseRelu)
     {
         bool[] isBlocked = layer.Inputs.Select(blockedValues.Contains).ToArray();
         var plan = BlockedForward.PlanFor(layer, args, isBlocked);
@@ -343,9 +352,27 @@ public sealed class Network : IDisposable
         if (plan == BlockedForward.Plan.ConvertToBlocked)
             plan = layer.Inputs.All(values.ContainsKey) && SetLayout(layer, args, values, blockedValues, toBlocked: true, isBlocked)
                 ? BlockedForward.Plan.AsTheyAre : BlockedForward.Plan.Dense;
-        if (plan == BlockedForward.Plan.AsTheyAre && BlockedForward.Forward(layer, args, isBlocked, UseWinograd) is { } result) return result;
+        if (plan == BlockedForward.Plan.AsTheyAre && BlockedForward.Forward(layer, args, isBlocked, UseWinograd, fuseRelu) is { } result) return result;
         SetLayout(layer, args, values, blockedValues, toBlocked: false, isBlocked);
         return null;
+    }
+
+    /// <summary>
+    /// Whether layer <paramref name="index"/> is a convolution whose output only the next layer, a ReLU, reads (and the
+    /// caller does not want): oneDNN then rectifies it in the convolution's own pass.
+    /// </summary>
+    private bool FusesNextRelu(int index, int lastLayer, IReadOnlyList<string> wanted)
+    {
+        if (_layers[index] is not Conv2d conv || index + 1 >= _layers.Length || index + 1 > lastLayer || _layers[index + 1] is not Relu relu) return false;
+        return relu.Inputs[0] == conv.Output && _lastUse.TryGetValue(conv.Output, out int last) && last == index + 1 && !wanted.Contains(conv.Output);
+    }
+
+    /// <summary>Frees the values whose last reader was layer <paramref name="index"/>.</summary>
+    private void DisposeDeadInputs(Layer layer, int index, Dictionary<string, Tensor> values, IReadOnlyList<string> wanted)
+    {
+        foreach (string name in layer.Inputs.Distinct())
+            if (_lastUse.TryGetValue(name, out int last) && last == index && !wanted.Contains(name) && values.Remove(name, out Tensor? dead))
+                dead.Dispose();
     }
 
     /// <summary>Converts the layer's computed inputs to one layout (looked up by name: a layer may read a value twice).</summary>
