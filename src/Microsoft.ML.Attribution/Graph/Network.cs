@@ -76,14 +76,55 @@ public sealed class Network : IDisposable
     /// weights packed once: 1.2–3× faster than the dense path; values agree to float rounding. Recorded forwards (a
     /// <see cref="Tape"/>) always run dense. Set false to run every forward dense.
     /// </summary>
-    public bool UseBlockedLayout { get; set; } = true;
+    public bool UseBlockedLayout
+    {
+        get => _useBlockedLayout;
+        set
+        {
+            _useBlockedLayout = value;
+            ShareWinogradSetting();
+        }
+    }
 
     /// <summary>
-    /// Whether the blocked layout's 3×3 stride-1 convolutions use oneDNN's Winograd kernels (F(4×4, 3×3)): about 2×
+    /// Whether the blocked forwards' 3×3 stride-1 convolutions use oneDNN's Winograd kernels (F(4×4, 3×3)): about 2×
     /// faster than direct convolution on VGG-style layers, with a relative error near 3·10⁻⁶ per layer instead of
-    /// ~10⁻⁷ (measured on random 256-channel layers). Set false for direct convolutions everywhere.
+    /// ~10⁻⁷ (measured on random 256-channel layers). Set false for direct convolutions.
     /// </summary>
-    public bool UseWinograd { get; set; } = true;
+    public bool UseWinograd
+    {
+        get => _useWinograd;
+        set
+        {
+            _useWinograd = value;
+            ShareWinogradSetting();
+        }
+    }
+
+    /// <summary>
+    /// Whether recorded forwards and input-gradient passes (every gradient and LRP method) also run qualifying
+    /// convolutions — 3×3, stride 1, one group, channel counts dividing by 16, float32 CPU — through oneDNN's Winograd
+    /// kernels. About 2× faster per such layer, but off by default: a ReLU whose input is within the kernels' error
+    /// of zero may gate differently, so maps are no longer equal to autograd's (or Captum's, Zennit's) to float rounding
+    /// (on the reference CNN the gradient moved by up to 3·10⁻⁴ of its range; with many near-zero units, more).
+    /// </summary>
+    public bool WinogradGradients
+    {
+        get => _winogradGradients;
+        set
+        {
+            _winogradGradients = value;
+            ShareWinogradSetting();
+        }
+    }
+
+    private bool _useBlockedLayout = true, _useWinograd = true, _winogradGradients;
+
+    /// <summary>Tells the convolutions whether their recorded passes take Winograd kernels.</summary>
+    private void ShareWinogradSetting()
+    {
+        foreach (Conv2d conv in _layers.OfType<Conv2d>()) conv.WinogradPasses = _winogradGradients && _useWinograd;
+    }
 
     /// <summary>How many layers of the last unrecorded forward produced a blocked output (a diagnostic for tests and tuning).</summary>
     internal int LastForwardBlockedLayers { get; private set; }
@@ -439,6 +480,7 @@ public sealed class Network : IDisposable
         {
             UseBlockedLayout = UseBlockedLayout,
             UseWinograd = UseWinograd,
+            WinogradGradients = WinogradGradients,
         };
     }
 
@@ -453,6 +495,7 @@ public sealed class Network : IDisposable
         {
             UseBlockedLayout = UseBlockedLayout,
             UseWinograd = UseWinograd,
+            WinogradGradients = WinogradGradients,
         };
     }
 

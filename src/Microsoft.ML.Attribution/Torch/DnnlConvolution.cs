@@ -29,21 +29,39 @@ internal sealed class DnnlConvolution : IDisposable
     /// The convolution of a dense [N,C,H,W] or blocked ([N,C/16,H,W,16]) input; the output is blocked when its channel
     /// count divides by 16. Null when oneDNN has no kernel for this case (the caller then runs libtorch's).
     /// </summary>
-    public unsafe (Tensor output, bool blocked, bool winograd)? Forward(Tensor input, bool inputBlocked)
+    public unsafe (Tensor output, bool blocked, bool winograd)? Forward(Tensor input, bool inputBlocked) => Use(handle =>
+    {
+        IntPtr output;
+        int blocked, winograd;
+        int status = NativeMethods.MLADnnl_conv_forward(handle, input.Handle, inputBlocked ? 1 : 0, &output, &blocked, &winograd);
+        if (status < 0) throw NativeResult.Error("oneDNN convolution", input);
+        return status == 0 ? ((Tensor, bool, bool)?)null : (NativeResult.WrapOptional(output)!, blocked != 0, winograd != 0);
+    });
+
+    /// <summary>
+    /// The input gradient (the transposed convolution) of a dense [N, C_out, H', W'] output gradient, for an input of
+    /// <paramref name="inputHeight"/>×<paramref name="inputWidth"/>: dense, computed in the blocked layout. Null when
+    /// oneDNN has no kernel for the case (both channel counts must divide by 16, one group).
+    /// </summary>
+    public unsafe Tensor? BackwardData(Tensor gradOutput, long inputHeight, long inputWidth) => Use(handle =>
+    {
+        IntPtr output;
+        int status = NativeMethods.MLADnnl_conv_backward_data(handle, gradOutput.Handle, inputHeight, inputWidth, &output);
+        if (status < 0) throw NativeResult.Error("oneDNN convolution backward", gradOutput);
+        return status == 0 ? null : NativeResult.WrapOptional(output);
+    });
+
+    /// <summary>Runs a native call on the handle, which a concurrent <see cref="Dispose"/> frees only after the call returns.</summary>
+    private T Use<T>(Func<IntPtr, T> call)
     {
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_handle == IntPtr.Zero, this);
+            ObjectDisposedException.ThrowIf(_handle == IntPtr.Zero || _disposeRequested, this);
             _running++;
         }
         try
         {
-            IntPtr output;
-            int blocked, winograd;
-            int status = NativeMethods.MLADnnl_conv_forward(_handle, input.Handle, inputBlocked ? 1 : 0, &output, &blocked, &winograd);
-            if (status < 0) throw NativeResult.Error("oneDNN convolution", input);
-            if (status == 0) return null;
-            return (NativeResult.WrapOptional(output)!, blocked != 0, winograd != 0);
+            return call(_handle);
         }
         finally
         {

@@ -66,18 +66,101 @@ struct ConvPlan {
   int64_t out_channels = 0, out_h = 0, out_w = 0;
 };
 
+struct BackwardPlan {
+  bool supported = false;
+  dnnl::convolution_backward_data primitive;
+  memory weights;
+  memory::desc diff_src, diff_dst;
+  size_t scratch_bytes = 0;
+};
+
 struct Convolution {
   at::Tensor weight, bias;
   int64_t stride[2], pad_l[2], pad_r[2], dilation[2], groups;
   bool allow_winograd, relu;
   std::mutex lock;
   std::map<std::tuple<int64_t, int64_t, int64_t, int64_t, bool>, std::shared_ptr<ConvPlan>> plans;
+  std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, std::shared_ptr<BackwardPlan>> backward_plans;
+
+  memory::dims weight_dims(int64_t in_channels) const {
+    const int64_t oc = weight.size(0), kh = weight.size(2), kw = weight.size(3);
+    return groups == 1 ? memory::dims{oc, in_channels, kh, kw} : memory::dims{groups, oc / groups, in_channels / groups, kh, kw};
+  }
+
+  // Packed copies of the weights, shared by every plan (any input shape) that wants the same layout.
+  std::vector<memory> packed;
+
+  // This layer's weights reordered into the layout a primitive wants (called under the lock).
+  memory pack_weights(const memory::desc& wanted, int64_t in_channels) {
+    for (const memory& m : packed)
+      if (m.get_desc() == wanted) return m;
+    at::Tensor w = weight.contiguous();
+    memory plain(memory::desc(weight_dims(in_channels), memory::data_type::f32, groups == 1 ? tag::oihw : tag::goihw), cpu_engine(), w.data_ptr());
+    memory copy(wanted, cpu_engine());
+    dnnl::stream stream(cpu_engine());
+    dnnl::reorder(plain, copy).execute(stream, plain, copy);
+    stream.wait();
+    packed.push_back(copy);
+    return copy;
+  }
+
+  // Many input shapes (sub-batches of every size, occlusion boxes) would each keep a plan: past a bound, start over.
+  static constexpr size_t kMaxPlans = 16;
+
+  void bound_plans() {
+    if (plans.size() + backward_plans.size() < kMaxPlans) return;
+    plans.clear();
+    backward_plans.clear();
+    packed.clear();
+  }
+
+  // The input-gradient (transposed) convolution for an input of these sizes, both sides blocked; Winograd when allowed.
+  std::shared_ptr<BackwardPlan> backward_plan_for(const std::array<int64_t, 4>& in) {
+    std::lock_guard<std::mutex> guard(lock);
+    auto key = std::make_tuple(in[0], in[1], in[2], in[3]);
+    auto found = backward_plans.find(key);
+    if (found != backward_plans.end()) return found->second;
+    bound_plans();
+    auto plan = std::make_shared<BackwardPlan>();
+    backward_plans.emplace(key, plan);
+    const int64_t oc = weight.size(0), kh = weight.size(2), kw = weight.size(3);
+    if (in[1] != weight.size(1) * groups || in[1] % kBlock != 0 || oc % kBlock != 0 || groups != 1) return plan;
+    const int64_t oh = (in[2] + pad_l[0] + pad_r[0] - dilation[0] * (kh - 1) - 1) / stride[0] + 1;
+    const int64_t ow = (in[3] + pad_l[1] + pad_r[1] - dilation[1] * (kw - 1) - 1) / stride[1] + 1;
+    if (oh <= 0 || ow <= 0) return plan;
+    memory::desc src = activation_desc(in[0], in[1], in[2], in[3], true), dst = activation_desc(in[0], oc, oh, ow, true);
+    memory::desc any_weights(weight_dims(in[1]), memory::data_type::f32, tag::any);
+    memory::dims strides{stride[0], stride[1]}, dil{dilation[0] - 1, dilation[1] - 1};
+    memory::dims left{pad_l[0], pad_l[1]}, right{pad_r[0], pad_r[1]};
+    const bool winograd_shape = allow_winograd && kh == 3 && kw == 3 && stride[0] == 1 && stride[1] == 1 && dilation[0] == 1 && dilation[1] == 1;
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    for (auto algorithm : {dnnl::algorithm::convolution_winograd, dnnl::algorithm::convolution_direct}) {
+      if (algorithm == dnnl::algorithm::convolution_winograd && !winograd_shape) continue;
+      try {
+        dnnl::convolution_forward::desc hint_desc(dnnl::prop_kind::forward_training, algorithm, src, any_weights, dst, strides, dil, left, right);
+        dnnl::convolution_forward::primitive_desc hint(hint_desc, cpu_engine());
+        dnnl::convolution_backward_data::desc d(algorithm, src, any_weights, dst, strides, dil, left, right);
+        dnnl::convolution_backward_data::primitive_desc pd(d, attr, cpu_engine(), hint);
+        plan->weights = pack_weights(pd.weights_desc(), in[1]);
+        plan->primitive = dnnl::convolution_backward_data(pd);
+        plan->diff_src = src;
+        plan->diff_dst = dst;
+        plan->scratch_bytes = pd.scratchpad_desc().get_size();
+        plan->supported = true;
+        break;
+      } catch (const dnnl::error&) {
+      }
+    }
+    return plan;
+  }
 
   std::shared_ptr<ConvPlan> plan_for(const std::array<int64_t, 4>& in, bool blocked_in) {
     std::lock_guard<std::mutex> guard(lock);
     auto key = std::make_tuple(in[0], in[1], in[2], in[3], blocked_in);
     auto found = plans.find(key);
     if (found != plans.end()) return found->second;
+    bound_plans();
     auto plan = make_plan(in, blocked_in);
     plans.emplace(key, plan);
     return plan;
@@ -96,8 +179,7 @@ struct Convolution {
     if (groups > 1 && !depthwise && (in[1] / groups % kBlock != 0 || oc / groups % kBlock != 0) && (blocked_in || blocked_out)) return plan;
     memory::desc src = activation_desc(in[0], in[1], in[2], in[3], blocked_in);
     memory::desc dst = activation_desc(in[0], oc, oh, ow, blocked_out);
-    memory::dims wdims = groups == 1 ? memory::dims{oc, in[1], kh, kw} : memory::dims{groups, oc / groups, in[1] / groups, kh, kw};
-    memory::desc any_weights(wdims, memory::data_type::f32, tag::any);
+    memory::desc any_weights(weight_dims(in[1]), memory::data_type::f32, tag::any);
     memory::desc bias_desc = bias.defined() ? memory::desc({oc}, memory::data_type::f32, tag::x) : memory::desc();
     dnnl::primitive_attr attr;
     attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
@@ -131,15 +213,7 @@ struct Convolution {
         return plan;
       }
     }
-    // Pack the weights once for this primitive.
-    at::Tensor w = weight.contiguous();
-    memory plain(memory::desc(wdims, memory::data_type::f32, groups == 1 ? tag::oihw : tag::goihw), cpu_engine(), w.data_ptr());
-    plan->weights = memory(pd.weights_desc(), cpu_engine());
-    {
-      dnnl::stream stream(cpu_engine());
-      dnnl::reorder(plain, plan->weights).execute(stream, plain, plan->weights);
-      stream.wait();
-    }
+    plan->weights = pack_weights(pd.weights_desc(), in[1]);  // once for this primitive
     plan->primitive = dnnl::convolution_forward(pd);
     plan->src = src;
     plan->dst = dst;
@@ -277,6 +351,33 @@ EXPORT_API(int32_t) MLADnnl_pool(Tensor x, int32_t kind, const int64_t* kernel, 
         {{DNNL_ARG_SRC, memory(plan->src, cpu_engine(), input.data_ptr())}, {DNNL_ARG_DST, memory(plan->dst, cpu_engine(), y.data_ptr())}},
         plan->scratch_bytes);
     *out = wrap(std::move(y));
+    return 1;
+  } catch (...) {
+    record_current_exception();
+    return -1;
+  }
+}
+
+// The input gradient of the convolution for a dense [N, C, H, W] output gradient: dense [N, C_in, in_h, in_w], computed in
+// the blocked layout (Winograd where it applies). 1 and *out; 0 when oneDNN has no kernel for the case; -1 on error.
+EXPORT_API(int32_t) MLADnnl_conv_backward_data(void* handle, Tensor grad_out, int64_t in_h, int64_t in_w, Tensor* out) {
+  try {
+    auto conv = static_cast<Convolution*>(handle);
+    check_float_cpu(*grad_out, "the output gradient");
+    TORCH_CHECK(grad_out->dim() == 4, "the output gradient must be [N, C, H, W], got ", grad_out->sizes());
+    const int64_t n = grad_out->size(0), c = conv->weight.size(1) * conv->groups;
+    auto plan = conv->backward_plan_for({n, c, in_h, in_w});
+    if (!plan->supported) return 0;
+    TORCH_CHECK(plan->diff_dst.dims() == memory::dims({n, grad_out->size(1), grad_out->size(2), grad_out->size(3)}),
+                "the output gradient's shape ", grad_out->sizes(), " does not match the convolution of a ", n, "x", c, "x", in_h, "x", in_w, " input");
+    at::Tensor gy = reorder_activation(*grad_out, true);
+    at::Tensor gx = new_activation(n, c, in_h, in_w, true);
+    run(plan->primitive,
+        {{DNNL_ARG_DIFF_DST, memory(plan->diff_dst, cpu_engine(), gy.data_ptr())},
+         {DNNL_ARG_WEIGHTS, plan->weights},
+         {DNNL_ARG_DIFF_SRC, memory(plan->diff_src, cpu_engine(), gx.data_ptr())}},
+        plan->scratch_bytes);
+    *out = wrap(reorder_activation(gx, false));
     return 1;
   } catch (...) {
     record_current_exception();

@@ -95,6 +95,8 @@ public sealed class BlockedLayoutTests : TorchTest
         Assert.AreEqual(0, wide.LastForwardBlockedLayers, "oneDNN's blocked path is float32 only");
         using Tape tape = network.Record(x);
         Assert.IsFalse(tape.Logits.is_mkldnn);
+        Assert.IsFalse(network.WinogradGradients, "recorded passes stay libtorch's by default");
+        Assert.IsTrue(network.Layers.OfType<Conv2d>().All(c => c.OneDnnPasses == 0));
         AssertClose(y.to(ScalarType.Float32), tape.Logits, 1e-4 * Range(y), "float64 forward vs recorded float32 forward");
     }
 
@@ -145,6 +147,55 @@ public sealed class BlockedLayoutTests : TorchTest
             foreach (Conv2d layer in layers) layer.Dispose();
             fromImage.Dispose();
         }
+    }
+
+    [TestMethod]
+    public void Recorded_Winograd_passes_equal_libtorchs_forward_and_gradient()
+    {
+        // With WinogradGradients, recorded forwards and input-gradient passes of 3×3 stride-1 layers with whole channel
+        // blocks go through oneDNN's Winograd kernels (asymmetric padding included); on this net (no unit near a ReLU's
+        // kink) logits and input gradients match the direct path. Off by default (see Network.WinogradGradients).
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(11);
+        Layer[] layers =
+        [
+            new Conv2d("stem", "x", "a", randn([16, 3, 3, 3], g) * 0.3, randn([16], g), [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Relu("r1", "a", "b"),
+            new Conv2d("wino", "b", "c", randn([32, 16, 3, 3], g) * 0.1, randn([32], g), [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Relu("r2", "c", "d"),
+            new Conv2d("asym", "d", "e", randn([32, 32, 3, 3], g) * 0.1, null, [1, 1], [0, 0, 1, 2], [1, 1], 1),
+            new Relu("r3", "e", "f"),
+            new AdaptiveAvgPool2d("gap", "f", "p", [1, 1]),
+            new Reshape("flat", "p", "q", [-1]),
+            new Linear("fc", "q", "y", randn([5, 32], g), randn([5], g)),
+        ];
+        using var network = new Network(layers, [new GraphInput("x", [3, 12, 10], ScalarType.Float32)], ["y"]) { WinogradGradients = true };
+        Tensor x = randn([2, 3, 12, 10], g);
+        var conv = (Conv2d)network["wino"];
+        Tensor gradOut = randn([2, 32, 12, 10], g);
+        Tensor input = randn([2, 16, 12, 10], g);
+        Tensor fast = conv.TransposeWith(gradOut, input, conv.Weight);
+        Assert.AreEqual(1, conv.OneDnnPasses, "the transposed convolution went through oneDNN");
+        network.WinogradGradients = false;
+        Tensor direct = conv.TransposeWith(gradOut, input, conv.Weight);
+        Assert.AreEqual(1, conv.OneDnnPasses, "WinogradGradients = false: libtorch's");
+        AssertClose(direct, fast, 2e-5 * Range(direct), "one layer's input gradient");
+
+        (Tensor logits, Tensor gradient) Pass()
+        {
+            using Tape tape = network.Record(x);
+            Tensor seed = Backpropagation.OneHot(tape.Logits, [1, 3]);
+            using BackwardResult r = Backpropagation.Run(tape, seed, NamedComposites.Gradient().For(network));
+            return (tape.Logits.clone(), r.Input!.clone());
+        }
+        var (denseLogits, denseGradient) = Pass();
+        network.WinogradGradients = true;
+        var (winoLogits, winoGradient) = Pass();
+        Assert.AreEqual(3, conv.OneDnnPasses, "the recorded forward and the gradient's transpose went through oneDNN");
+        Assert.AreEqual(2, ((Conv2d)network["asym"]).OneDnnPasses, "asymmetric padding too");
+        Assert.AreEqual(0, ((Conv2d)network["stem"]).OneDnnPasses, "3 input channels: libtorch's");
+        AssertClose(denseLogits, winoLogits, 2e-5 * Range(denseLogits), "recorded logits");
+        AssertClose(denseGradient, winoGradient, 2e-5 * Range(denseGradient), "input gradient");
     }
 
     /// <summary>Returns how many layers ran blocked.</summary>

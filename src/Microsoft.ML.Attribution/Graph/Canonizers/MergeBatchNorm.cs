@@ -38,6 +38,7 @@ public static class MergeBatchNorm
             Warnings = network.Warnings,
             UseBlockedLayout = network.UseBlockedLayout,
             UseWinograd = network.UseWinograd,
+            WinogradGradients = network.WinogradGradients,
         };
     }
 

@@ -39,7 +39,35 @@ public sealed class Conv2d : Layer, ILinearLayer
     public override IEnumerable<(string name, Tensor value)> Parameters =>
         Bias is null ? [("weight", Weight)] : [("weight", Weight), ("bias", Bias)];
 
-    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => ForwardWith(inputs[0], Weight, Bias);
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace)
+    {
+        // A recorded forward keeps dense values; a Winograd-shaped layer still computes faster through the blocked layout.
+        if (trace is not null && TakesWinogradPasses(inputs[0]) && ForwardOneDnn(inputs[0], inputBlocked: false, winograd: true, fuseRelu: false) is { } r)
+        {
+            Interlocked.Increment(ref _oneDnnPasses);
+            if (!r.blocked) return r.output;
+            using (r.output) return Dnnl.ToDense(r.output);
+        }
+        return ForwardWith(inputs[0], Weight, Bias);
+    }
+
+    /// <summary>
+    /// Whether recorded forwards and input-gradient passes of this layer run through oneDNN's Winograd kernels (when the
+    /// layer qualifies: 3×3, stride 1, one group, channel counts dividing by 16, float32 CPU, nothing for autograd to
+    /// record). The owning <see cref="Network"/> sets it from <see cref="Network.WinogradGradients"/>.
+    /// </summary>
+    internal bool WinogradPasses { get; set; }
+
+    /// <summary>Recorded forwards and input-gradient passes that went through oneDNN (a diagnostic for tests).</summary>
+    internal int OneDnnPasses => Volatile.Read(ref _oneDnnPasses);
+
+    private int _oneDnnPasses;
+
+    private bool TakesWinogradPasses(Tensor input) =>
+        WinogradPasses && Groups == 1 && Weight.shape[2] == 3 && Weight.shape[3] == 3 && Stride.All(s => s == 1) && Dilation.All(d => d == 1)
+        && Weight.shape[0] % Dnnl.Block == 0 && Weight.shape[1] % Dnnl.Block == 0 && input.Dimensions == 4 && input.shape[1] == Weight.shape[1]
+        && input.dtype == ScalarType.Float32 && Weight.dtype == ScalarType.Float32 && input.device.type == DeviceType.CPU && Weight.device.type == DeviceType.CPU
+        && !(is_grad_enabled() && (input.requires_grad || Weight.requires_grad));
 
     /// <summary>
     /// This convolution through oneDNN directly (a dense [N,C,H,W] or blocked [N,C/16,H,W,16] float32 CPU input): the
@@ -48,7 +76,16 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// </summary>
     internal (Tensor output, bool blocked)? ForwardOneDnn(Tensor input, bool inputBlocked, bool winograd, bool fuseRelu)
     {
-        DnnlConvolution kernel;
+        DnnlConvolution kernel = Kernel(winograd, fuseRelu);
+        if (inputBlocked || input.shape[1] % Dnnl.Block != 0 || Weight.shape[0] % Dnnl.Block != 0)
+            return kernel.Forward(input, inputBlocked) is { } r ? (r.output, r.blocked) : null;
+        // A dense input of whole channel blocks goes in blocked: oneDNN's fast kernels (Winograd's among them) want it so.
+        using Tensor blocked = Dnnl.ToBlocked(input);
+        return kernel.Forward(blocked, true) is { } b ? (b.output, b.blocked) : null;
+    }
+
+    private DnnlConvolution Kernel(bool winograd, bool fuseRelu)
+    {
         lock (_kernelLock)
         {
             // A weight changed in place or replaced: the packed copies are stale.
@@ -64,9 +101,8 @@ public sealed class Conv2d : Layer, ILinearLayer
                 _kernelsBias = Bias;
                 _kernelsBiasVersion = Bias?.version ?? 0;
             }
-            kernel = _kernels[slot]!;
+            return _kernels[slot]!;
         }
-        return kernel.Forward(input, inputBlocked) is { } r ? (r.output, r.blocked) : null;
     }
 
     private void DropKernels()
@@ -98,6 +134,13 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// <summary>The transpose (input-gradient) of this convolution with <paramref name="weight"/>, for an input shaped like <paramref name="input"/>.</summary>
     public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight)
     {
+        if (ReferenceEquals(weight, Weight) && TakesWinogradPasses(input) && gradOutput.Dimensions == 4 && gradOutput.dtype == ScalarType.Float32
+            && !(is_grad_enabled() && gradOutput.requires_grad)
+            && Kernel(winograd: true, fuseRelu: false).BackwardData(gradOutput, input.shape[2], input.shape[3]) is { } fast)
+        {
+            Interlocked.Increment(ref _oneDnnPasses);
+            return fast;
+        }
         if (HasSymmetricPadding)
             return F.conv2d_backward(gradOutput, input, weight, Stride, [Padding[0], Padding[1]], Dilation, Groups).input!;
         using Tensor padded = F.pad(input, [Padding[1], Padding[3], Padding[0], Padding[2]]);

@@ -17,6 +17,8 @@ internal sealed class MethodWorkload : IBenchWorkload
     private readonly int _size;
     private readonly IReadOnlyDictionary<string, string> _options;
 
+    private const string WinogradGradients = "network.winograd-gradients";
+
     /// <summary>Captum's IntegratedGradients default n_steps.</summary>
     private const int CaptumDefaultSteps = 50;
 
@@ -24,8 +26,15 @@ internal sealed class MethodWorkload : IBenchWorkload
     {
         _model = model;
         _size = size;
-        _options = options;
         _network = OnnxImporter.Load(ModelLocator.Find(model));
+        // network.winograd-gradients=true times recorded passes through Winograd kernels (off by default: see Network).
+        if (options.TryGetValue(WinogradGradients, out string? wino))
+        {
+            _network.WinogradGradients = bool.TryParse(wino, out bool on) ? on
+                : throw new ArgumentException($"{WinogradGradients} takes true or false, got '{wino}'.");
+            options = options.Where(o => o.Key != WinogradGradients).ToDictionary();
+        }
+        _options = options;
         _method = MethodRegistry.Create(method, _network, options);
         using var g = new Generator(1);
         _input = randn([batch, 3, size, size], g);
