@@ -81,13 +81,14 @@ public static class NamedComposites
     /// <summary>
     /// RectGrad (methods.md §5.7): every ReLU passes only gradients whose importance a·g exceeds the per-sample
     /// percentile (or a constant τ); with the padding trick, zero-padded convolutions drop the gradient on their
-    /// output border first. Everything else is the plain gradient.
+    /// output border first. Everything else is the plain gradient, convolutions' with libtorch's exact transposes.
     /// </summary>
     public static Composite RectGrad(double percentile = 98, double? threshold = null, bool absolute = false, bool paddingTrick = true)
     {
         var relu = new RectGradReluRule(percentile, threshold, absolute);
         List<(Func<Layer, bool>, IRule)> map = [(Composite.Is<Relu>(), relu)];
-        if (paddingTrick) map.Add((RectGradPaddingRule.IsPadded, RectGradPaddingRule.Instance));
+        // Every convolution's transpose is exact (see RectGradPaddingRule); with the trick, padded ones zero their border.
+        map.Add((Composite.Is<Conv2d>(), paddingTrick ? RectGradPaddingRule.Instance : RectGradPaddingRule.PlainGradient));
         return new(absolute ? "rectgrad-abs" : "rectgrad", map);
     }
 

@@ -102,11 +102,14 @@ public sealed class Network : IDisposable
     }
 
     /// <summary>
-    /// Whether recorded forwards and input-gradient passes (every gradient and LRP method) also run qualifying
-    /// convolutions — 3×3, stride 1, one group, channel counts dividing by 16, float32 CPU — through oneDNN's Winograd
-    /// kernels. About 2× faster per such layer, but off by default: a ReLU whose input is within the kernels' error
-    /// of zero may gate differently, so maps are no longer equal to autograd's (or Captum's, Zennit's) to float rounding
-    /// (on the reference CNN the gradient moved by up to 3·10⁻⁴ of its range; with many near-zero units, more).
+    /// Whether input-gradient passes — the transposed convolutions of the gradient and of every rule that transposes a
+    /// layer with its own weights (LRP-0/ε, guided, deconv, RSP's gradients, …) — run qualifying convolutions (3×3,
+    /// stride 1, one group, channel counts dividing by 16, float32 CPU) through oneDNN's Winograd kernels: about 2×
+    /// faster per such layer. Recorded forwards stay libtorch's, so every ReLU gate, max-pool winner and threshold is
+    /// decided on the exact values; maps then differ from the direct kernels' by the transposes' rounding (~10⁻⁶
+    /// relative per layer; on the reference CNN every map still matches Captum and Zennit within 10⁻⁴). RectGrad
+    /// keeps exact transposes (its percentile thresholds are discontinuous in the gradient). Set false for libtorch's
+    /// kernels in every recorded pass.
     /// </summary>
     public bool WinogradGradients
     {
@@ -118,7 +121,7 @@ public sealed class Network : IDisposable
         }
     }
 
-    private bool _useBlockedLayout = true, _useWinograd = true, _winogradGradients;
+    private bool _useBlockedLayout = true, _useWinograd = true, _winogradGradients = true;
 
     /// <summary>Tells the convolutions whether their recorded passes take Winograd kernels.</summary>
     private void ShareWinogradSetting()

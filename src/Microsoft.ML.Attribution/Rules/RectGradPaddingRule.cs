@@ -8,13 +8,19 @@ namespace Microsoft.ML.Attribution.Rules;
 /// <summary>
 /// RectGrad's padding trick (methods.md §5.7): before a zero-padded convolution's backward, the gradient on the
 /// 1-pixel border of its output is zeroed. Padded border units see zeros in the forward pass, and their gradients
-/// otherwise pile up as a bright frame in the map. Convolutions without padding pass the plain gradient.
+/// otherwise pile up as a bright frame in the map. Convolutions without padding pass the plain gradient. Transposes are
+/// libtorch's exact ones: the percentile thresholds downstream are discontinuous in the gradient, so Winograd's
+/// rounding (<see cref="Network.WinogradGradients"/>) could move units across them.
 /// </summary>
-public sealed class RectGradPaddingRule : IRule
+public sealed class RectGradPaddingRule(bool zeroBorder = true) : IRule
 {
+    /// <summary>With the padding trick.</summary>
     public static RectGradPaddingRule Instance { get; } = new();
 
-    public string Name => "rectgrad-padding";
+    /// <summary>Exact transposes only (RectGrad without the padding trick).</summary>
+    public static RectGradPaddingRule PlainGradient { get; } = new(zeroBorder: false);
+
+    public string Name => zeroBorder ? "rectgrad-padding" : "exact-gradient";
 
     public bool AppliesTo(Layer layer) => layer is Conv2d;
 
@@ -23,14 +29,15 @@ public sealed class RectGradPaddingRule : IRule
 
     public Tensor[] Backward(LayerTrace trace, Tensor relevance)
     {
-        if (!IsPadded(trace.Layer)) return trace.Layer.Backward(trace, relevance);
+        var conv = (Conv2d)trace.Layer;
+        if (!zeroBorder || !IsPadded(conv)) return [conv.TransposeWith(relevance, trace.Input, conv.Weight, exact: true)];
         using var scope = NewDisposeScope();
         long height = relevance.shape[2], width = relevance.shape[3];
         // Crop the border and pad it back with zeros (a map of at most two pixels per side is all border).
         Tensor interior = height > 2 && width > 2
             ? F.pad(relevance.narrow(2, 1, height - 2).narrow(3, 1, width - 2), [1, 1, 1, 1])
             : zeros_like(relevance);
-        Tensor result = trace.Layer.Backward(trace, interior)[0];
+        Tensor result = conv.TransposeWith(interior, trace.Input, conv.Weight, exact: true);
         return [result.MoveToOuterDisposeScope()];
     }
 }

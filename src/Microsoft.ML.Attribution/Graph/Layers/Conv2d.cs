@@ -39,26 +39,15 @@ public sealed class Conv2d : Layer, ILinearLayer
     public override IEnumerable<(string name, Tensor value)> Parameters =>
         Bias is null ? [("weight", Weight)] : [("weight", Weight), ("bias", Bias)];
 
-    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace)
-    {
-        // A recorded forward keeps dense values; a Winograd-shaped layer still computes faster through the blocked layout.
-        if (trace is not null && TakesWinogradPasses(inputs[0]) && ForwardOneDnn(inputs[0], inputBlocked: false, winograd: true, fuseRelu: false) is { } r)
-        {
-            Interlocked.Increment(ref _oneDnnPasses);
-            if (!r.blocked) return r.output;
-            using (r.output) return Dnnl.ToDense(r.output);
-        }
-        return ForwardWith(inputs[0], Weight, Bias);
-    }
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => ForwardWith(inputs[0], Weight, Bias);
 
     /// <summary>
-    /// Whether recorded forwards and input-gradient passes of this layer run through oneDNN's Winograd kernels (when the
-    /// layer qualifies: 3×3, stride 1, one group, channel counts dividing by 16, float32 CPU, nothing for autograd to
+    /// Whether input-gradient passes of this layer run through oneDNN's Winograd kernels (when the layer qualifies: 3×3, stride 1, one group, channel counts dividing by 16, float32 CPU, nothing for autograd to
     /// record). The owning <see cref="Network"/> sets it from <see cref="Network.WinogradGradients"/>.
     /// </summary>
-    internal bool WinogradPasses { get; set; }
+    internal bool WinogradPasses { get; set; } = true;
 
-    /// <summary>Recorded forwards and input-gradient passes that went through oneDNN (a diagnostic for tests).</summary>
+    /// <summary>Input-gradient passes that went through oneDNN (a diagnostic for tests).</summary>
     internal int OneDnnPasses => Volatile.Read(ref _oneDnnPasses);
 
     private int _oneDnnPasses;
@@ -132,9 +121,16 @@ public sealed class Conv2d : Layer, ILinearLayer
         F.conv2d(input, weight, bias, Stride, Padding, Dilation, Groups);
 
     /// <summary>The transpose (input-gradient) of this convolution with <paramref name="weight"/>, for an input shaped like <paramref name="input"/>.</summary>
-    public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight)
+    public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight) => TransposeWith(gradOutput, input, weight, exact: false);
+
+    /// <summary>
+    /// The transpose as above; <paramref name="exact"/> keeps libtorch's direct kernel even where
+    /// <see cref="Network.WinogradGradients"/> would take Winograd's (for rules whose decisions are discontinuous in the
+    /// gradient, such as RectGrad's percentile threshold).
+    /// </summary>
+    public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight, bool exact)
     {
-        if (ReferenceEquals(weight, Weight) && TakesWinogradPasses(input) && gradOutput.Dimensions == 4 && gradOutput.dtype == ScalarType.Float32
+        if (!exact && ReferenceEquals(weight, Weight) && TakesWinogradPasses(input) && gradOutput.Dimensions == 4 && gradOutput.dtype == ScalarType.Float32
             && !(is_grad_enabled() && gradOutput.requires_grad)
             && Kernel(winograd: true, fuseRelu: false).BackwardData(gradOutput, input.shape[2], input.shape[3]) is { } fast)
         {

@@ -27,7 +27,7 @@ internal sealed class MethodWorkload : IBenchWorkload
         _model = model;
         _size = size;
         _network = OnnxImporter.Load(ModelLocator.Find(model));
-        // network.winograd-gradients=true times recorded passes through Winograd kernels (off by default: see Network).
+        // network.winograd-gradients=false times input-gradient passes with libtorch's direct kernels (see Network).
         if (options.TryGetValue(WinogradGradients, out string? wino))
         {
             _network.WinogradGradients = bool.TryParse(wino, out bool on) ? on
