@@ -39,7 +39,10 @@ public static class OnnxImporter
         // The parsed protobuf (a second copy of every weight) is garbage now. For a large model, an aggressive collection
         // gives those pages back to the OS at once; otherwise the process keeps them resident (+550 MB for VGG16).
         if (bytes >= LargeModelBytes)
+        {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            torch.empty_cpu_cache(); // the import's temporaries, which no forward will ask for again
+        }
         return network;
     }
 

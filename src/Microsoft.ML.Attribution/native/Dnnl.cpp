@@ -1,7 +1,7 @@
 // oneDNN called directly for unrecorded float32 CPU forwards. Activations travel between layers in oneDNN's nChw16c
 // layout, held by ordinary dense tensors shaped [N, C/16, H, W, 16] (element-wise ops then work on them unchanged).
 // Convolutions keep one plan per input shape: the primitive (Winograd for 3×3 stride-1 layers, which libtorch never
-// picks) and the weights packed for it. Scratch memory is passed per call, so plans are safe to run from many threads.
+// picks) and the weights packed for it. Scratch memory is per calling thread, so plans are safe to run from many threads.
 #include "Utils.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -22,12 +22,20 @@ dnnl::engine& cpu_engine() {
   return engine;
 }
 
-void run(const dnnl::primitive& primitive, std::unordered_map<int, memory> args, size_t scratch_bytes) {
-  at::Tensor scratch;
-  if (scratch_bytes > 0) {
-    scratch = at::empty({(int64_t)scratch_bytes}, at::kByte);
-    args.emplace(DNNL_ARG_SCRATCHPAD, memory({{(int64_t)scratch_bytes}, memory::data_type::u8, tag::x}, cpu_engine(), scratch.data_ptr()));
+// One scratch pad per thread, grown as needed: primitives' scratch (Winograd's transformed tiles: tens of MB) is
+// needed only during the call.
+void* scratch_pad(size_t bytes) {
+  thread_local at::Tensor pad;
+  if (!pad.defined() || (size_t)pad.numel() < bytes) {
+    pad = at::Tensor();
+    pad = at::empty({(int64_t)bytes}, at::kByte);
   }
+  return pad.data_ptr();
+}
+
+void run(const dnnl::primitive& primitive, std::unordered_map<int, memory> args, size_t scratch_bytes) {
+  if (scratch_bytes > 0)
+    args.emplace(DNNL_ARG_SCRATCHPAD, memory({{(int64_t)scratch_bytes}, memory::data_type::u8, tag::x}, cpu_engine(), scratch_pad(scratch_bytes)));
   dnnl::stream stream(cpu_engine());
   primitive.execute(stream, args);
   stream.wait();

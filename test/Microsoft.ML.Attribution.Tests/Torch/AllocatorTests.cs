@@ -1,0 +1,55 @@
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Tests.Torch;
+
+/// <summary>
+/// The engine's CPU allocator keeps freed blocks of 1–256 MB for reuse, best-fit, under a byte limit. Tests that change
+/// the limit restore it; they run one at a time ([DoNotParallelize]) because the cache is process-wide.
+/// </summary>
+[TestClass]
+[DoNotParallelize]
+public sealed class AllocatorTests : TorchTest
+{
+    [TestMethod]
+    public void Freed_large_blocks_are_kept_and_handed_out_again()
+    {
+        long limit = cpu_cache_limit;
+        try
+        {
+            cpu_cache_limit = 64L << 20;
+            empty_cpu_cache();
+            Assert.AreEqual(0, cpu_cached_bytes);
+            using (Tensor big = empty([4 << 20], ScalarType.Byte)) { }
+            Assert.AreEqual(4L << 20, cpu_cached_bytes, "a freed 4 MB block is kept");
+            using (Tensor again = ones([3 << 20], ScalarType.Byte))
+            {
+                Assert.AreEqual(0, cpu_cached_bytes, "a 3 MB request reuses the 4 MB block (best fit up to 4×)");
+                using Tensor total = again.sum();
+                Assert.AreEqual(3L << 20, total.item<long>(), "a reused block holds the new values");
+            }
+            empty_cpu_cache(); // the sum's 24 MB int64 copy was kept too
+            using (Tensor big = empty([8 << 20], ScalarType.Byte)) { }
+            using (Tensor small = empty([100_000], ScalarType.Byte)) { }
+            Assert.AreEqual(8L << 20, cpu_cached_bytes, "blocks under 1 MB are malloc's, not kept");
+            using (Tensor tiny = empty([1 << 20], ScalarType.Byte)) { }
+            Assert.AreEqual(9L << 20, cpu_cached_bytes, "a 1 MB request does not take a block over 4× its size");
+            using (Tensor beyond = empty([80 << 20], ScalarType.Byte)) { }
+            Assert.AreEqual(9L << 20, cpu_cached_bytes, "a block past the limit is freed");
+            cpu_cache_limit = 0;
+            Assert.AreEqual(0, cpu_cached_bytes, "limit 0 frees what is kept");
+            using (Tensor off = empty([4 << 20], ScalarType.Byte)) { }
+            Assert.AreEqual(0, cpu_cached_bytes, "and keeps nothing");
+        }
+        finally
+        {
+            cpu_cache_limit = limit;
+        }
+    }
+
+    [TestMethod]
+    public void A_negative_limit_is_refused()
+    {
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => cpu_cache_limit = -1);
+    }
+}
