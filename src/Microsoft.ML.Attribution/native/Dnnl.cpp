@@ -251,6 +251,7 @@ std::shared_ptr<PoolPlan> pool_plan(int32_t kind, const std::array<int64_t, 4>& 
   std::lock_guard<std::mutex> guard(lock);
   auto found = plans.find(key);
   if (found != plans.end()) return found->second;
+  if (plans.size() >= 256) plans.clear();  // many distinct shapes: start over rather than grow without bound
   auto algorithm = kind == 0 ? dnnl::algorithm::pooling_max
                    : kind == 1 ? dnnl::algorithm::pooling_avg_include_padding
                                : dnnl::algorithm::pooling_avg_exclude_padding;
