@@ -58,13 +58,14 @@ internal static class BlockedForward
     /// Runs a layer planned <see cref="Plan.AsTheyAre"/>: the output and whether it is blocked, or null when oneDNN has
     /// no kernel for the case after all (the caller then runs the layer dense).
     /// </summary>
-    public static (Tensor output, bool blocked)? Forward(Layer layer, IReadOnlyList<Tensor> args, IReadOnlyList<bool> blocked, bool winograd, bool fuseRelu = false)
+    public static (Tensor output, bool blocked)? Forward(Layer layer, IReadOnlyList<Tensor> args, IReadOnlyList<bool> blocked, bool winograd,
+        ConvolutionEpilogue epilogue = ConvolutionEpilogue.None, Tensor? accumulate = null)
     {
         Tensor x = args[0];
         switch (layer)
         {
             case Conv2d conv:
-                return conv.ForwardOneDnn(x, blocked[0], winograd, fuseRelu) is { } r ? (r.output, r.blocked) : null;
+                return conv.ForwardOneDnn(x, blocked[0], winograd, epilogue, accumulate) is { } r ? (r.output, r.blocked) : null;
             case BatchNorm bn:
                 return (bn.ForwardPerChannel(x, [1, x.shape[1], 1, 1, Dnnl.Block]), true);
             case MaxPool2d p:

@@ -132,6 +132,9 @@ public sealed class Network : IDisposable
     /// <summary>How many layers of the last unrecorded forward produced a blocked output (a diagnostic for tests and tuning).</summary>
     internal int LastForwardBlockedLayers { get; private set; }
 
+    /// <summary>How many residual joins the last unrecorded forward folded into a convolution's pass (a diagnostic).</summary>
+    internal int LastForwardAccumulations { get; private set; }
+
     public bool IsConstant(string valueName) => _constants.ContainsKey(valueName);
 
     public int IndexOf(string layerName) =>
@@ -312,7 +315,7 @@ public sealed class Network : IDisposable
                 && !(is_grad_enabled() && inputs.Values.Any(t => t.requires_grad));
             // Names of values currently held in the blocked layout.
             HashSet<string>? blockedValues = blocked ? [] : null;
-            int blockedLayers = 0;
+            int blockedLayers = 0, accumulations = 0;
             for (int i = firstLayer; i < _layers.Length && i <= lastLayer; i++)
             {
                 Layer layer = _layers[i];
@@ -331,16 +334,29 @@ public sealed class Network : IDisposable
                     outputBlocked = blockedValues?.Remove(layer.Inputs[0]) ?? false;
                     output = reused!.relu_();
                 }
-                else if (blockedValues != null && RunBlocked(layer, args, values, blockedValues, FusesNextRelu(i, lastLayer, wanted)) is { } r)
+                else if (blockedValues != null)
                 {
-                    (output, outputBlocked) = r;
-                    if (layer is Conv2d && FusesNextRelu(i, lastLayer, wanted))
+                    var fusion = blockedValues.Count > 0 ? FusionAt(i, lastLayer, wanted, inputs, values, blockedValues) : default;
+                    Tensor? into = fusion.AccumulateInto is { } name ? values[name] : null;
+                    if (RunBlocked(layer, args, values, blockedValues, fusion.Epilogue, into) is { } r)
                     {
-                        // The convolution rectified its output in the same pass: its inputs may die here, then the
-                        // ReLU's output is what was computed.
-                        DisposeDeadInputs(layer, i, values, wanted);
-                        layer = _layers[++i];
-                        if (outputBlocked) blockedLayers++;
+                        (output, outputBlocked) = r;
+                        if (fusion.Absorbed > 0)
+                        {
+                            // The convolution did the next layers' work in its own pass: its inputs may die here, the
+                            // accumulated operand now lives on as the output, and the last absorbed layer's output is
+                            // what was computed.
+                            DisposeDeadInputs(layer, i, values, wanted);
+                            if (fusion.AccumulateInto is { } absorbed && values.Remove(absorbed, out Tensor? operand))
+                            {
+                                operand.Dispose();
+                                blockedValues.Remove(absorbed);
+                            }
+                            i += fusion.Absorbed;
+                            layer = _layers[i];
+                            if (fusion.AccumulateInto is not null) accumulations++;
+                            if (outputBlocked) blockedLayers += fusion.Absorbed;
+                        }
                     }
                 }
                 output ??= layer.Forward(args, trace);
@@ -368,6 +384,7 @@ public sealed class Network : IDisposable
                 return values;
             }
             LastForwardBlockedLayers = blockedLayers;
+            LastForwardAccumulations = accumulations;
             var result = new Dictionary<string, Tensor>();
             foreach (string name in wanted)
                 result[name] = values.Remove(name, out Tensor? v) ? Dense(v, blockedValues?.Contains(name) == true) : _constants.TryGetValue(name, out Tensor? c) ? c.alias() : inputs[name].alias();
@@ -388,7 +405,7 @@ public sealed class Network : IDisposable
     /// and returns null for the caller to run it. Converted values are stored back, so later readers reuse them.
     /// </summary>
     private (Tensor output, bool blocked)? RunBlocked(Layer layer, Tensor[] args, Dictionary<string, Tensor> values, HashSet<string> blockedValues,
-        bool fuseRelu)
+        ConvolutionEpilogue epilogue, Tensor? accumulate)
     {
         bool[] isBlocked = layer.Inputs.Select(blockedValues.Contains).ToArray();
         var plan = BlockedForward.PlanFor(layer, args, isBlocked);
@@ -396,19 +413,41 @@ public sealed class Network : IDisposable
         if (plan == BlockedForward.Plan.ConvertToBlocked)
             plan = layer.Inputs.All(values.ContainsKey) && SetLayout(layer, args, values, blockedValues, toBlocked: true, isBlocked)
                 ? BlockedForward.Plan.AsTheyAre : BlockedForward.Plan.Dense;
-        if (plan == BlockedForward.Plan.AsTheyAre && BlockedForward.Forward(layer, args, isBlocked, UseWinograd, fuseRelu) is { } result) return result;
+        if (plan == BlockedForward.Plan.AsTheyAre && BlockedForward.Forward(layer, args, isBlocked, UseWinograd, epilogue, accumulate) is { } result) return result;
         SetLayout(layer, args, values, blockedValues, toBlocked: false, isBlocked);
         return null;
     }
 
+    private Dictionary<string, int>? _producerIndex;
+
+    /// <summary>What a convolution can do in its own pass: the epilogue, the value it adds into, how many layers that absorbs.</summary>
+    private readonly record struct Fusion(ConvolutionEpilogue Epilogue, string? AccumulateInto, int Absorbed);
+
     /// <summary>
-    /// Whether layer <paramref name="index"/> is a convolution whose output only the next layer, a ReLU, reads (and the
-    /// caller does not want): oneDNN then rectifies it in the convolution's own pass.
+    /// When layer <paramref name="index"/> is a convolution whose output only the next layer reads (and the caller does
+    /// not want): a ReLU there is applied in the convolution's pass; a residual Add whose other operand is a blocked
+    /// value dying there is accumulated into that operand's buffer, and a ReLU that alone reads the sum is applied too.
     /// </summary>
-    private bool FusesNextRelu(int index, int lastLayer, IReadOnlyList<string> wanted)
+    private Fusion FusionAt(int index, int lastLayer, IReadOnlyList<string> wanted, IReadOnlyDictionary<string, Tensor> inputs,
+        Dictionary<string, Tensor> values, HashSet<string> blockedValues)
     {
-        if (_layers[index] is not Conv2d conv || index + 1 >= _layers.Length || index + 1 > lastLayer || _layers[index + 1] is not Relu relu) return false;
-        return relu.Inputs[0] == conv.Output && _lastUse.TryGetValue(conv.Output, out int last) && last == index + 1 && !wanted.Contains(conv.Output);
+        bool OnlyReadBy(string value, int reader) =>
+            _lastUse.TryGetValue(value, out int last) && last == reader && !wanted.Contains(value) && reader <= lastLayer && reader < _layers.Length;
+
+        if (_layers[index] is not Conv2d conv || !OnlyReadBy(conv.Output, index + 1)) return default;
+        Layer next = _layers[index + 1];
+        if (next is Relu) return new(ConvolutionEpilogue.Relu, null, 1);
+        if (next is not Arithmetic { Op: ArithmeticOp.Add } add || add.Inputs[0] == add.Inputs[1]) return default;
+        string other = add.Inputs[0] == conv.Output ? add.Inputs[1] : add.Inputs[0];
+        // The operand's buffer is overwritten: it must be its producer's own (a bound-less Clip hands out an alias).
+        _producerIndex ??= _layers.Select((l, i) => (l.Output, i)).GroupBy(p => p.Output).ToDictionary(g => g.Key, g => g.Last().i);
+        bool ownBuffer = _producerIndex.TryGetValue(other, out int producer) && _layers[producer] is Conv2d or BatchNorm or Relu or MaxPool2d
+            or AvgPool2d or AdaptiveAvgPool2d or Arithmetic or Concat;
+        if (!ownBuffer || !OnlyReadBy(other, index + 1) || !blockedValues.Contains(other) || inputs.ContainsKey(other) || !values.TryGetValue(other, out Tensor? operand)
+            || conv.Weight.shape[0] % Dnnl.Block != 0 || !Dnnl.LogicalShape(operand).Skip(1).SequenceEqual(conv.OutputShape))
+            return default;
+        bool relu = OnlyReadBy(add.Output, index + 2) && _layers[index + 2] is Relu;
+        return new(ConvolutionEpilogue.Accumulate | (relu ? ConvolutionEpilogue.Relu : 0), other, relu ? 2 : 1);
     }
 
     /// <summary>Frees the values whose last reader was layer <paramref name="index"/>.</summary>

@@ -80,7 +80,7 @@ public sealed class Rise : AttributionMethod
             var (targets, scores) = ResolveTargets(logits, target);
             using Tensor targetIndex = tensor(targets);
 
-            long batch = SubBatchRows(Options.MemoryBudgetMb, input.dtype);
+            long batch = ForwardSubBatchRows(Options.MemoryBudgetMb, input.dtype);
             using Tensor saliency = zeros([rows, height * width], ScalarType.Float64);
             long done = 0, total = maskCount * rows;
             for (long start = 0; start < maskCount; start += batch)

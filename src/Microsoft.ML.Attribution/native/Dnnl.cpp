@@ -85,7 +85,7 @@ struct BackwardPlan {
 struct Convolution {
   at::Tensor weight, bias;
   int64_t stride[2], pad_l[2], pad_r[2], dilation[2], groups;
-  bool allow_winograd, relu;
+  bool allow_winograd, relu, accumulate;  // epilogue: y = relu?(conv(x) + bias + (accumulate ? y_before : 0))
   std::mutex lock;
   std::map<std::tuple<int64_t, int64_t, int64_t, int64_t, bool>, std::shared_ptr<ConvPlan>> plans;
   std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, std::shared_ptr<BackwardPlan>> backward_plans;
@@ -191,9 +191,10 @@ struct Convolution {
     memory::desc bias_desc = bias.defined() ? memory::desc({oc}, memory::data_type::f32, tag::x) : memory::desc();
     dnnl::primitive_attr attr;
     attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-    if (relu) {
+    if (relu || accumulate) {
       dnnl::post_ops ops;
-      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+      if (accumulate) ops.append_sum(1.f);
+      if (relu) ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
       attr.set_post_ops(ops);
     }
     // oneDNN counts dilation from 0 (no gaps).
@@ -291,7 +292,7 @@ at::Tensor reorder_activation(const at::Tensor& given, bool to_blocked) {
 }  // namespace
 
 EXPORT_API(void*) MLADnnl_conv_new(Tensor weight, Tensor bias, const int64_t* stride, const int64_t* padding, const int64_t* dilation,
-                                   int64_t groups, int32_t allow_winograd, int32_t relu) {
+                                   int64_t groups, int32_t allow_winograd, int32_t epilogue) {
   try {
     TORCH_CHECK(weight->dim() == 4 && weight->scalar_type() == at::kFloat && weight->device().is_cpu(),
                 "oneDNN convolutions take a float32 CPU [out, in/groups, kH, kW] weight");
@@ -306,7 +307,8 @@ EXPORT_API(void*) MLADnnl_conv_new(Tensor weight, Tensor bias, const int64_t* st
     }
     conv->groups = groups;
     conv->allow_winograd = allow_winograd != 0;
-    conv->relu = relu != 0;
+    conv->relu = (epilogue & 1) != 0;
+    conv->accumulate = (epilogue & 2) != 0;
     return conv;
   } catch (...) {
     record_current_exception();
@@ -318,15 +320,29 @@ EXPORT_API(void) MLADnnl_conv_free(void* conv) { delete static_cast<Convolution*
 
 // Runs the convolution on a dense [N,C,H,W] or blocked input. Returns 1 and the output (blocked when the output channel
 // count divides by 16, else dense) in *out; 0 when oneDNN has no kernel for it (the caller runs the dense path); -1 on error.
-EXPORT_API(int32_t) MLADnnl_conv_forward(void* handle, Tensor x, int32_t x_blocked, Tensor* out, int32_t* out_blocked, int32_t* winograd) {
+// An accumulating convolution adds its result to `accumulate` (shaped like the output) in place and returns it.
+EXPORT_API(int32_t) MLADnnl_conv_forward(void* handle, Tensor x, int32_t x_blocked, Tensor accumulate, Tensor* out, int32_t* out_blocked,
+                                         int32_t* winograd) {
   try {
     auto conv = static_cast<Convolution*>(handle);
     check_float_cpu(*x, "the convolution's input");
+    TORCH_CHECK(conv->accumulate == (accumulate != nullptr), "an accumulating convolution needs exactly one tensor to add into");
     at::Tensor input = x->contiguous();
     auto in = logical_sizes(input, x_blocked != 0);
     auto plan = conv->plan_for(in, x_blocked != 0);
     if (!plan->supported) return 0;
-    at::Tensor y = new_activation(in[0], plan->out_channels, plan->out_h, plan->out_w, plan->blocked_out);
+    at::Tensor y;
+    if (accumulate != nullptr) {
+      y = *accumulate;
+      check_float_cpu(y, "the tensor to accumulate into");
+      std::vector<int64_t> expected = plan->blocked_out
+                                          ? std::vector<int64_t>{in[0], plan->out_channels / kBlock, plan->out_h, plan->out_w, kBlock}
+                                          : std::vector<int64_t>{in[0], plan->out_channels, plan->out_h, plan->out_w};
+      TORCH_CHECK(y.is_contiguous() && y.sizes() == at::IntArrayRef(expected), "the tensor to accumulate into is ", y.sizes(),
+                  ", the convolution's output ", at::IntArrayRef(expected));
+    } else {
+      y = new_activation(in[0], plan->out_channels, plan->out_h, plan->out_w, plan->blocked_out);
+    }
     std::unordered_map<int, memory> args{
         {DNNL_ARG_SRC, memory(plan->src, cpu_engine(), input.data_ptr())},
         {DNNL_ARG_WEIGHTS, plan->weights},

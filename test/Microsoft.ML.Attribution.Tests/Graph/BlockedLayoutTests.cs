@@ -47,6 +47,9 @@ public sealed class BlockedLayoutTests : TorchTest
         Tensor x = Npy.Load(stem + ".input.npy");
         int blockedLayers = AssertBlockedEqualsDense(network, x, name);
         Assert.IsGreaterThanOrEqualTo(minimumBlocked, blockedLayers, $"{name}: layers that ran blocked");
+        network.Forward(x).Dispose();
+        if (name.StartsWith("resnet50", StringComparison.Ordinal))
+            Assert.AreEqual(16, network.LastForwardAccumulations, "every bottleneck's residual join (and its ReLU) ran in a convolution's pass");
     }
 
     [TestMethod]
@@ -130,14 +133,14 @@ public sealed class BlockedLayoutTests : TorchTest
             {
                 string what = $"{layer.Name}{(relu ? "+relu" : "")}";
                 Tensor expected = relu ? layer.Forward([x], null).relu() : layer.Forward([x], null);
-                var (output, blocked) = layer.ForwardOneDnn(blockedX, inputBlocked: true, winograd, relu)
+                var (output, blocked) = layer.ForwardOneDnn(blockedX, inputBlocked: true, winograd, relu ? ConvolutionEpilogue.Relu : ConvolutionEpilogue.None)
                     ?? throw new AssertFailedException($"{what}: oneDNN has no kernel");
                 Assert.AreEqual(layer.Weight.shape[0] % 16 == 0, blocked, $"{what}: blocked output iff the channels divide by 16");
                 Tensor dense = blocked ? Dnnl.ToDense(output) : output;
                 CollectionAssert.AreEqual(expected.shape, dense.shape, what);
                 AssertClose(expected, dense, 2e-5 * Range(expected), what);
             }
-            var (fromDense, isBlocked) = fromImage.ForwardOneDnn(image, inputBlocked: false, winograd, fuseRelu: false)!.Value;
+            var (fromDense, isBlocked) = fromImage.ForwardOneDnn(image, inputBlocked: false, winograd)!.Value;
             Assert.IsTrue(isBlocked, "a dense 3-channel input gives a blocked output");
             AssertClose(fromImage.Forward([image], null), Dnnl.ToDense(fromDense), 2e-5, "image convolution");
         }

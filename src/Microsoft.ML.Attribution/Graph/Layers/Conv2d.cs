@@ -61,19 +61,20 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// <summary>
     /// This convolution through oneDNN directly (a dense [N,C,H,W] or blocked [N,C/16,H,W,16] float32 CPU input): the
     /// output, blocked when the output channels divide by 16; null when oneDNN has no kernel for the case.
-    /// <paramref name="fuseRelu"/> rectifies the output in the same pass.
+    /// <paramref name="epilogue"/> rectifies the output and/or adds it into <paramref name="accumulate"/> in the same pass.
     /// </summary>
-    internal (Tensor output, bool blocked)? ForwardOneDnn(Tensor input, bool inputBlocked, bool winograd, bool fuseRelu)
+    internal (Tensor output, bool blocked)? ForwardOneDnn(Tensor input, bool inputBlocked, bool winograd,
+        ConvolutionEpilogue epilogue = ConvolutionEpilogue.None, Tensor? accumulate = null)
     {
-        DnnlConvolution kernel = Kernel(winograd, fuseRelu);
+        DnnlConvolution kernel = Kernel(winograd, epilogue);
         if (inputBlocked || input.shape[1] % Dnnl.Block != 0 || Weight.shape[0] % Dnnl.Block != 0)
-            return kernel.Forward(input, inputBlocked) is { } r ? (r.output, r.blocked) : null;
+            return kernel.Forward(input, inputBlocked, accumulate) is { } r ? (r.output, r.blocked) : null;
         // A dense input of whole channel blocks goes in blocked: oneDNN's fast kernels (Winograd's among them) want it so.
         using Tensor blocked = Dnnl.ToBlocked(input);
-        return kernel.Forward(blocked, true) is { } b ? (b.output, b.blocked) : null;
+        return kernel.Forward(blocked, true, accumulate) is { } b ? (b.output, b.blocked) : null;
     }
 
-    private DnnlConvolution Kernel(bool winograd, bool fuseRelu)
+    private DnnlConvolution Kernel(bool winograd, ConvolutionEpilogue epilogue)
     {
         lock (_kernelLock)
         {
@@ -81,10 +82,10 @@ public sealed class Conv2d : Layer, ILinearLayer
             if (_kernelsFrom is not null && (!ReferenceEquals(_kernelsFrom, Weight) || _kernelsVersion != Weight.version || !ReferenceEquals(_kernelsBias, Bias)
                 || (Bias is not null && _kernelsBiasVersion != Bias.version)))
                 DropKernels();
-            int slot = (winograd ? 2 : 0) + (fuseRelu ? 1 : 0);
+            int slot = (winograd ? 4 : 0) + (int)epilogue;
             if (_kernels[slot] is null)
             {
-                _kernels[slot] = new DnnlConvolution(Weight, Bias, Stride, Padding, Dilation, Groups, winograd, fuseRelu);
+                _kernels[slot] = new DnnlConvolution(Weight, Bias, Stride, Padding, Dilation, Groups, winograd, epilogue);
                 _kernelsFrom = Weight;
                 _kernelsVersion = Weight.version;
                 _kernelsBias = Bias;
@@ -104,9 +105,9 @@ public sealed class Conv2d : Layer, ILinearLayer
         _kernelsFrom = null;
     }
 
-    // oneDNN plans by (Winograd allowed, ReLU fused); each keeps packed weights per input shape.
+    // oneDNN plans by (Winograd allowed, epilogue); each keeps packed weights per input shape.
     private readonly object _kernelLock = new();
-    private readonly DnnlConvolution?[] _kernels = new DnnlConvolution?[4];
+    private readonly DnnlConvolution?[] _kernels = new DnnlConvolution?[8];
     private Tensor? _kernelsFrom, _kernelsBias;
     private long _kernelsVersion, _kernelsBiasVersion;
 
@@ -132,7 +133,7 @@ public sealed class Conv2d : Layer, ILinearLayer
     {
         if (!exact && ReferenceEquals(weight, Weight) && TakesWinogradPasses(input) && gradOutput.Dimensions == 4 && gradOutput.dtype == ScalarType.Float32
             && !(is_grad_enabled() && gradOutput.requires_grad)
-            && Kernel(winograd: true, fuseRelu: false).BackwardData(gradOutput, input.shape[2], input.shape[3]) is { } fast)
+            && Kernel(winograd: true, ConvolutionEpilogue.None).BackwardData(gradOutput, input.shape[2], input.shape[3]) is { } fast)
         {
             Interlocked.Increment(ref _oneDnnPasses);
             return fast;
