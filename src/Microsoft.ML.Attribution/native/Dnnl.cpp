@@ -63,24 +63,23 @@ void check_float_cpu(const at::Tensor& x, const char* what) {
   TORCH_CHECK(x.scalar_type() == at::kFloat && x.device().is_cpu() && x.layout() == at::kStrided, what, " must be a float32 CPU tensor");
 }
 
-struct ConvPlan {
+// A primitive made for one input shape, the weights packed for it (convolutions), and the layouts of its input and output sides.
+template <class Primitive>
+struct Plan {
   bool supported = false;
-  dnnl::convolution_forward primitive;
+  Primitive primitive;
   memory weights;
-  memory::desc src, dst;
+  memory::desc input_side, output_side;
   size_t scratch_bytes = 0;
+};
+
+struct ConvPlan : Plan<dnnl::convolution_forward> {
   bool blocked_out = false;
   bool winograd = false;
   int64_t out_channels = 0, out_h = 0, out_w = 0;
 };
 
-struct BackwardPlan {
-  bool supported = false;
-  dnnl::convolution_backward_data primitive;
-  memory weights;
-  memory::desc diff_src, diff_dst;
-  size_t scratch_bytes = 0;
-};
+using BackwardPlan = Plan<dnnl::convolution_backward_data>;
 
 struct Convolution {
   at::Tensor weight, bias;
@@ -152,8 +151,8 @@ struct Convolution {
         dnnl::convolution_backward_data::primitive_desc pd(d, attr, cpu_engine(), hint);
         plan->weights = pack_weights(pd.weights_desc(), in[1]);
         plan->primitive = dnnl::convolution_backward_data(pd);
-        plan->diff_src = src;
-        plan->diff_dst = dst;
+        plan->input_side = src;
+        plan->output_side = dst;
         plan->scratch_bytes = pd.scratchpad_desc().get_size();
         plan->supported = true;
         break;
@@ -224,8 +223,8 @@ struct Convolution {
     }
     plan->weights = pack_weights(pd.weights_desc(), in[1]);  // once for this primitive
     plan->primitive = dnnl::convolution_forward(pd);
-    plan->src = src;
-    plan->dst = dst;
+    plan->input_side = src;
+    plan->output_side = dst;
     plan->scratch_bytes = pd.scratchpad_desc().get_size();
     plan->blocked_out = blocked_out;
     plan->out_channels = oc;
@@ -236,12 +235,7 @@ struct Convolution {
   }
 };
 
-struct PoolPlan {
-  bool supported = false;
-  dnnl::pooling_forward primitive;
-  memory::desc src, dst;
-  size_t scratch_bytes = 0;
-};
+using PoolPlan = Plan<dnnl::pooling_forward>;  // no weights
 
 // Pooling primitives are shared by every layer with the same shape and settings.
 std::shared_ptr<PoolPlan> pool_plan(int32_t kind, const std::array<int64_t, 4>& in, const int64_t* kernel, const int64_t* stride,
@@ -257,12 +251,12 @@ std::shared_ptr<PoolPlan> pool_plan(int32_t kind, const std::array<int64_t, 4>& 
                    : kind == 1 ? dnnl::algorithm::pooling_avg_include_padding
                                : dnnl::algorithm::pooling_avg_exclude_padding;
   auto plan = std::make_shared<PoolPlan>();
-  plan->src = activation_desc(in[0], in[1], in[2], in[3], true);
-  plan->dst = activation_desc(in[0], in[1], oh, ow, true);
+  plan->input_side = activation_desc(in[0], in[1], in[2], in[3], true);
+  plan->output_side = activation_desc(in[0], in[1], oh, ow, true);
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   try {
-    dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, algorithm, plan->src, plan->dst, {stride[0], stride[1]},
+    dnnl::pooling_forward::desc d(dnnl::prop_kind::forward_inference, algorithm, plan->input_side, plan->output_side, {stride[0], stride[1]},
                                   {kernel[0], kernel[1]}, {pad_l[0], pad_l[1]}, {pad_r[0], pad_r[1]});
     dnnl::pooling_forward::primitive_desc pd(d, attr, cpu_engine());
     plan->primitive = dnnl::pooling_forward(pd);
@@ -344,9 +338,9 @@ EXPORT_API(int32_t) MLADnnl_conv_forward(void* handle, Tensor x, int32_t x_block
       y = new_activation(in[0], plan->out_channels, plan->out_h, plan->out_w, plan->blocked_out);
     }
     std::unordered_map<int, memory> args{
-        {DNNL_ARG_SRC, memory(plan->src, cpu_engine(), input.data_ptr())},
+        {DNNL_ARG_SRC, memory(plan->input_side, cpu_engine(), input.data_ptr())},
         {DNNL_ARG_WEIGHTS, plan->weights},
-        {DNNL_ARG_DST, memory(plan->dst, cpu_engine(), y.data_ptr())}};
+        {DNNL_ARG_DST, memory(plan->output_side, cpu_engine(), y.data_ptr())}};
     if (conv->bias.defined())
       args.emplace(DNNL_ARG_BIAS, memory({{plan->out_channels}, memory::data_type::f32, tag::x}, cpu_engine(), conv->bias.data_ptr()));
     run(plan->primitive, std::move(args), plan->scratch_bytes);
@@ -373,7 +367,8 @@ EXPORT_API(int32_t) MLADnnl_pool(Tensor x, int32_t kind, const int64_t* kernel, 
     if (!plan->supported) return 0;
     at::Tensor y = new_activation(in[0], in[1], out_h, out_w, true);
     run(plan->primitive,
-        {{DNNL_ARG_SRC, memory(plan->src, cpu_engine(), input.data_ptr())}, {DNNL_ARG_DST, memory(plan->dst, cpu_engine(), y.data_ptr())}},
+        {{DNNL_ARG_SRC, memory(plan->input_side, cpu_engine(), input.data_ptr())},
+         {DNNL_ARG_DST, memory(plan->output_side, cpu_engine(), y.data_ptr())}},
         plan->scratch_bytes);
     *out = wrap(std::move(y));
     return 1;
@@ -393,14 +388,14 @@ EXPORT_API(int32_t) MLADnnl_conv_backward_data(void* handle, Tensor grad_out, in
     const int64_t n = grad_out->size(0), c = conv->weight.size(1) * conv->groups;
     auto plan = conv->backward_plan_for({n, c, in_h, in_w});
     if (!plan->supported) return 0;
-    TORCH_CHECK(plan->diff_dst.dims() == memory::dims({n, grad_out->size(1), grad_out->size(2), grad_out->size(3)}),
+    TORCH_CHECK(plan->output_side.dims() == memory::dims({n, grad_out->size(1), grad_out->size(2), grad_out->size(3)}),
                 "the output gradient's shape ", grad_out->sizes(), " does not match the convolution of a ", n, "x", c, "x", in_h, "x", in_w, " input");
     at::Tensor gy = reorder_activation(*grad_out, true);
     at::Tensor gx = new_activation(n, c, in_h, in_w, true);
     run(plan->primitive,
-        {{DNNL_ARG_DIFF_DST, memory(plan->diff_dst, cpu_engine(), gy.data_ptr())},
+        {{DNNL_ARG_DIFF_DST, memory(plan->output_side, cpu_engine(), gy.data_ptr())},
          {DNNL_ARG_WEIGHTS, plan->weights},
-         {DNNL_ARG_DIFF_SRC, memory(plan->diff_src, cpu_engine(), gx.data_ptr())}},
+         {DNNL_ARG_DIFF_SRC, memory(plan->input_side, cpu_engine(), gx.data_ptr())}},
         plan->scratch_bytes);
     *out = wrap(reorder_activation(gx, false));
     return 1;
