@@ -336,7 +336,7 @@ public sealed class Network : IDisposable
                 }
                 else if (blockedValues != null)
                 {
-                    var fusion = blockedValues.Count > 0 ? FusionAt(i, lastLayer, wanted, inputs, values, blockedValues) : default;
+                    var fusion = FusionAt(i, lastLayer, wanted, inputs, values, blockedValues);
                     Tensor? into = fusion.AccumulateInto is { } name ? values[name] : null;
                     if (RunBlocked(layer, args, values, blockedValues, fusion.Epilogue, into) is { } r)
                     {
