@@ -31,6 +31,8 @@ internal static class BlockedForward
         switch (layer)
         {
             case Conv2d conv:
+                // oneDNN's kernels are outside autograd: a weight being trained runs through libtorch.
+                if (is_grad_enabled() && conv.Weight.requires_grad) return Plan.Dense;
                 if (any) return Plan.AsTheyAre;
                 if (args[0].Dimensions != 4 || args[0].dtype != ScalarType.Float32 || conv.Weight.device.type != DeviceType.CPU) return Plan.Dense;
                 // Blocked input channels feed the fast kernels; a 3-channel image goes in as it is.

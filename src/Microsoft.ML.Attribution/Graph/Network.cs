@@ -439,12 +439,14 @@ public sealed class Network : IDisposable
         if (next is Relu) return new(ConvolutionEpilogue.Relu, null, 1);
         if (next is not Arithmetic { Op: ArithmeticOp.Add } add || add.Inputs[0] == add.Inputs[1]) return default;
         string other = add.Inputs[0] == conv.Output ? add.Inputs[1] : add.Inputs[0];
+        if (other == conv.Inputs[0]) return default; // the convolution would overwrite its own input while reading it
         // The operand's buffer is overwritten: it must be its producer's own (a bound-less Clip hands out an alias).
         _producerIndex ??= _layers.Select((l, i) => (l.Output, i)).GroupBy(p => p.Output).ToDictionary(g => g.Key, g => g.Last().i);
         bool ownBuffer = _producerIndex.TryGetValue(other, out int producer) && _layers[producer] is Conv2d or BatchNorm or Relu or MaxPool2d
             or AvgPool2d or AdaptiveAvgPool2d or Arithmetic or Concat;
         if (!ownBuffer || !OnlyReadBy(other, index + 1) || !blockedValues.Contains(other) || inputs.ContainsKey(other) || !values.TryGetValue(other, out Tensor? operand)
-            || conv.Weight.shape[0] % Dnnl.Block != 0 || !Dnnl.LogicalShape(operand).Skip(1).SequenceEqual(conv.OutputShape))
+            || conv.Weight.shape[0] % Dnnl.Block != 0
+            || conv.OutputShape.Length > 0 && !Dnnl.LogicalShape(operand).Skip(1).SequenceEqual(conv.OutputShape)) // (oneDNN checks again)
             return default;
         bool relu = OnlyReadBy(add.Output, index + 2) && _layers[index + 2] is Relu;
         return new(ConvolutionEpilogue.Accumulate | (relu ? ConvolutionEpilogue.Relu : 0), other, relu ? 2 : 1);

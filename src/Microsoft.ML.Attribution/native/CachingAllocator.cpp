@@ -90,10 +90,9 @@ class CachingCpuAllocator final : public c10::Allocator {
   c10::DeleterFnPtr raw_deleter() const override { return &release; }
 };
 
-CachingCpuAllocator allocator;
-
 // Installed when the shim loads, before any tensor of ours exists; tensors libtorch made earlier keep their own deleter.
-__attribute__((constructor)) void install() { c10::SetCPUAllocator(&allocator, /*priority*/ 1); }
+// Never destroyed: libtorch may still allocate while the process exits.
+__attribute__((constructor)) void install() { c10::SetCPUAllocator(new CachingCpuAllocator(), /*priority*/ 1); }
 
 }  // namespace
 

@@ -332,8 +332,9 @@ EXPORT_API(int32_t) MLADnnl_conv_forward(void* handle, Tensor x, int32_t x_block
       std::vector<int64_t> expected = plan->blocked_out
                                           ? std::vector<int64_t>{in[0], plan->out_channels / kBlock, plan->out_h, plan->out_w, kBlock}
                                           : std::vector<int64_t>{in[0], plan->out_channels, plan->out_h, plan->out_w};
-      TORCH_CHECK(y.is_contiguous() && y.sizes() == at::IntArrayRef(expected), "the tensor to accumulate into is ", y.sizes(),
-                  ", the convolution's output ", at::IntArrayRef(expected));
+      // Not ours to fuse (the caller runs the layers one by one): a differently shaped operand, or one sharing the
+      // input's storage, which the convolution would overwrite while still reading it.
+      if (!y.is_contiguous() || y.sizes() != at::IntArrayRef(expected) || y.is_alias_of(input) || y.is_alias_of(*x)) return 0;
     } else {
       y = new_activation(in[0], plan->out_channels, plan->out_h, plan->out_w, plan->blocked_out);
     }

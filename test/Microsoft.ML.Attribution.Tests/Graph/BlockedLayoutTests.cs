@@ -201,6 +201,37 @@ public sealed class BlockedLayoutTests : TorchTest
         AssertClose(denseGradient, winoGradient, 2e-5 * Range(denseGradient), "input gradient");
     }
 
+    [TestMethod]
+    [DataRow("separate", 1)]  // Add(conv(a), b): b's buffer takes the sum
+    [DataRow("own-input", 0)] // Add(conv(r), r): r is the convolution's input, never overwritten while read
+    [DataRow("alias", 0)]     // Add(conv(clip(r)), r): a bound-less Clip hands out an alias of r
+    public void A_residual_join_is_folded_into_a_convolution_only_when_its_operand_is_free(string wiring, int folded)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(13);
+        string convInput = wiring switch { "separate" => "a", "own-input" => "r", _ => "c" };
+        Layer[] layers =
+        [
+            new Conv2d("stem", "x", "s", randn([16, 3, 3, 3], g) * 0.3, randn([16], g), [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Relu("r0", "s", "r"),
+            new Conv2d("branch", "r", "a0", randn([16, 16, 1, 1], g) * 0.3, null, [1, 1], [0, 0, 0, 0], [1, 1], 1),
+            new Relu("r1", "a0", "a"),
+            new Clip("clip", "r", "c", null, null),
+            new Conv2d("join", convInput, "j", randn([16, 16, 3, 3], g) * 0.1, randn([16], g), [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Arithmetic("add", "j", wiring == "separate" ? "b" : "r", "sum", ArithmeticOp.Add),
+            new Relu("r2", "sum", "out"),
+            new AdaptiveAvgPool2d("gap", "out", "p", [1, 1]),
+            new Reshape("flat", "p", "q", [-1]),
+            new Linear("fc", "q", "y", randn([4, 16], g), null),
+        ];
+        if (wiring == "separate") layers = [.. layers.Take(4), new Relu("rb", "r", "b"), .. layers.Skip(4)];
+        using var network = new Network(layers, [new GraphInput("x", [3, 9, 9], ScalarType.Float32)], ["y"]);
+        Tensor x = randn([2, 3, 9, 9], g);
+        AssertBlockedEqualsDense(network, x, wiring);
+        network.Forward(x).Dispose();
+        Assert.AreEqual(folded, network.LastForwardAccumulations, $"{wiring}: residual joins folded");
+    }
+
     /// <summary>Returns how many layers ran blocked.</summary>
     private static int AssertBlockedEqualsDense(Network network, Tensor x, string name)
     {
