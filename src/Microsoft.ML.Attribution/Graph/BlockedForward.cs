@@ -67,7 +67,7 @@ internal static class BlockedForward
         switch (layer)
         {
             case Conv2d conv:
-                return conv.ForwardOneDnn(x, blocked[0], winograd, epilogue, accumulate) is { } r ? (r.output, r.blocked) : null;
+                return conv.ForwardOneDnn(x, blocked[0], winograd, epilogue, accumulate);
             case BatchNorm bn:
                 return (bn.ForwardPerChannel(x, [1, x.shape[1], 1, 1, Dnnl.Block]), true);
             case MaxPool2d p:

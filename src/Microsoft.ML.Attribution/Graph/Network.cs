@@ -76,15 +76,7 @@ public sealed class Network : IDisposable
     /// weights packed once: 1.2–3× faster than the dense path; values agree to float rounding. Recorded forwards (a
     /// <see cref="Tape"/>) always run dense. Set false to run every forward dense.
     /// </summary>
-    public bool UseBlockedLayout
-    {
-        get => _useBlockedLayout;
-        set
-        {
-            _useBlockedLayout = value;
-            ShareWinogradSetting();
-        }
-    }
+    public bool UseBlockedLayout { get; set; } = true;
 
     /// <summary>
     /// Whether the blocked forwards' 3×3 stride-1 convolutions use oneDNN's Winograd kernels (F(4×4, 3×3)): about 2×
@@ -121,7 +113,7 @@ public sealed class Network : IDisposable
         }
     }
 
-    private bool _useBlockedLayout = true, _useWinograd = true, _winogradGradients = true;
+    private bool _useWinograd = true, _winogradGradients = true;
 
     /// <summary>Tells the convolutions whether their recorded passes take Winograd kernels.</summary>
     private void ShareWinogradSetting()
@@ -409,16 +401,16 @@ public sealed class Network : IDisposable
     {
         bool[] isBlocked = layer.Inputs.Select(blockedValues.Contains).ToArray();
         var plan = BlockedForward.PlanFor(layer, args, isBlocked);
-        // A constant input is not ours to replace: such a convolution runs as it is.
         if (plan == BlockedForward.Plan.ConvertToBlocked)
-            plan = layer.Inputs.All(values.ContainsKey) && SetLayout(layer, args, values, blockedValues, toBlocked: true, isBlocked)
-                ? BlockedForward.Plan.AsTheyAre : BlockedForward.Plan.Dense;
+        {
+            // A constant input is not ours to replace: such a convolution runs dense.
+            plan = layer.Inputs.All(values.ContainsKey) ? BlockedForward.Plan.AsTheyAre : BlockedForward.Plan.Dense;
+            if (plan == BlockedForward.Plan.AsTheyAre) SetLayout(layer, args, values, blockedValues, toBlocked: true, isBlocked);
+        }
         if (plan == BlockedForward.Plan.AsTheyAre && BlockedForward.Forward(layer, args, isBlocked, UseWinograd, epilogue, accumulate) is { } result) return result;
         SetLayout(layer, args, values, blockedValues, toBlocked: false, isBlocked);
         return null;
     }
-
-    private Dictionary<string, int>? _producerIndex;
 
     /// <summary>What a convolution can do in its own pass: the epilogue, the value it adds into, how many layers that absorbs.</summary>
     private readonly record struct Fusion(ConvolutionEpilogue Epilogue, string? AccumulateInto, int Absorbed);
@@ -441,9 +433,7 @@ public sealed class Network : IDisposable
         string other = add.Inputs[0] == conv.Output ? add.Inputs[1] : add.Inputs[0];
         if (other == conv.Inputs[0]) return default; // the convolution would overwrite its own input while reading it
         // The operand's buffer is overwritten: it must be its producer's own (a bound-less Clip hands out an alias).
-        _producerIndex ??= _layers.Select((l, i) => (l.Output, i)).GroupBy(p => p.Output).ToDictionary(g => g.Key, g => g.Last().i);
-        bool ownBuffer = _producerIndex.TryGetValue(other, out int producer) && _layers[producer] is Conv2d or BatchNorm or Relu or MaxPool2d
-            or AvgPool2d or AdaptiveAvgPool2d or Arithmetic or Concat;
+        bool ownBuffer = ProducerOf(other) is Conv2d or BatchNorm or Relu or MaxPool2d or AvgPool2d or AdaptiveAvgPool2d or Arithmetic or Concat;
         if (!ownBuffer || !OnlyReadBy(other, index + 1) || !blockedValues.Contains(other) || inputs.ContainsKey(other) || !values.TryGetValue(other, out Tensor? operand)
             || conv.Weight.shape[0] % Dnnl.Block != 0
             || conv.OutputShape.Length > 0 && !Dnnl.LogicalShape(operand).Skip(1).SequenceEqual(conv.OutputShape)) // (oneDNN checks again)
@@ -461,7 +451,7 @@ public sealed class Network : IDisposable
     }
 
     /// <summary>Converts the layer's computed inputs to one layout (looked up by name: a layer may read a value twice).</summary>
-    private static bool SetLayout(Layer layer, Tensor[] args, Dictionary<string, Tensor> values, HashSet<string> blockedValues, bool toBlocked, bool[] isBlocked)
+    private static void SetLayout(Layer layer, Tensor[] args, Dictionary<string, Tensor> values, HashSet<string> blockedValues, bool toBlocked, bool[] isBlocked)
     {
         for (int j = 0; j < args.Length; j++)
         {
@@ -478,7 +468,6 @@ public sealed class Network : IDisposable
             args[j] = held;
             isBlocked[j] = toBlocked;
         }
-        return true;
     }
 
     private static Tensor Dense(Tensor value, bool blocked)

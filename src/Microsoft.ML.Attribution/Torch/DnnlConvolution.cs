@@ -20,25 +20,21 @@ internal sealed class DnnlConvolution : IDisposable
         fixed (long* s = stride, p = padding, d = dilation)
             _handle = NativeMethods.MLADnnl_conv_new(weight.Handle, bias?.Handle ?? TensorHandle.Null, s, p, d, groups, allowWinograd ? 1 : 0, (int)epilogue);
         if (_handle == IntPtr.Zero) throw NativeResult.Error("oneDNN convolution", weight, bias);
-        Epilogue = epilogue;
     }
-
-    /// <summary>What happens to the result in the same pass.</summary>
-    public ConvolutionEpilogue Epilogue { get; }
 
     /// <summary>
     /// The convolution of a dense [N,C,H,W] or blocked ([N,C/16,H,W,16]) input; the output is blocked when its channel
     /// count divides by 16. Null when oneDNN has no kernel for this case (the caller then runs libtorch's). An
     /// accumulating convolution adds its result into <paramref name="accumulate"/> in place and returns a new handle to it.
     /// </summary>
-    public unsafe (Tensor output, bool blocked, bool winograd)? Forward(Tensor input, bool inputBlocked, Tensor? accumulate = null) => Use(handle =>
+    public unsafe (Tensor output, bool blocked)? Forward(Tensor input, bool inputBlocked, Tensor? accumulate = null) => Use(handle =>
     {
         IntPtr output;
-        int blocked, winograd;
+        int blocked;
         int status = NativeMethods.MLADnnl_conv_forward(handle, input.Handle, inputBlocked ? 1 : 0, accumulate?.Handle ?? TensorHandle.Null,
-            &output, &blocked, &winograd);
+            &output, &blocked);
         if (status < 0) throw NativeResult.Error("oneDNN convolution", input);
-        return status == 0 ? ((Tensor, bool, bool)?)null : (NativeResult.WrapOptional(output)!, blocked != 0, winograd != 0);
+        return status == 0 ? ((Tensor, bool)?)null : (NativeResult.WrapOptional(output)!, blocked != 0);
     });
 
     /// <summary>

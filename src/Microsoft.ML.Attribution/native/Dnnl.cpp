@@ -75,7 +75,6 @@ struct Plan {
 
 struct ConvPlan : Plan<dnnl::convolution_forward> {
   bool blocked_out = false;
-  bool winograd = false;
   int64_t out_channels = 0, out_h = 0, out_w = 0;
 };
 
@@ -92,6 +91,24 @@ struct Convolution {
   memory::dims weight_dims(int64_t in_channels) const {
     const int64_t oc = weight.size(0), kh = weight.size(2), kw = weight.size(3);
     return groups == 1 ? memory::dims{oc, in_channels, kh, kw} : memory::dims{groups, oc / groups, in_channels / groups, kh, kw};
+  }
+
+  // The output size for an input of these sizes, and oneDNN's stride, dilation (counted from 0: no gaps) and padding.
+  struct Geometry {
+    int64_t out_h, out_w;
+    memory::dims strides, dilation, left, right;
+  };
+
+  Geometry geometry(const std::array<int64_t, 4>& in) const {
+    const int64_t kh = weight.size(2), kw = weight.size(3);
+    return {(in[2] + pad_l[0] + pad_r[0] - dilation[0] * (kh - 1) - 1) / stride[0] + 1,
+            (in[3] + pad_l[1] + pad_r[1] - dilation[1] * (kw - 1) - 1) / stride[1] + 1,
+            {stride[0], stride[1]}, {dilation[0] - 1, dilation[1] - 1}, {pad_l[0], pad_l[1]}, {pad_r[0], pad_r[1]}};
+  }
+
+  bool winograd_shaped() const {
+    return allow_winograd && groups == 1 && weight.size(2) == 3 && weight.size(3) == 3 && stride[0] == 1 && stride[1] == 1 &&
+           dilation[0] == 1 && dilation[1] == 1;
   }
 
   // Packed copies of the weights, shared by every plan (any input shape) that wants the same layout.
@@ -130,24 +147,21 @@ struct Convolution {
     bound_plans();
     auto plan = std::make_shared<BackwardPlan>();
     backward_plans.emplace(key, plan);
-    const int64_t oc = weight.size(0), kh = weight.size(2), kw = weight.size(3);
+    const int64_t oc = weight.size(0);
     if (in[1] != weight.size(1) * groups || in[1] % kBlock != 0 || oc % kBlock != 0 || groups != 1) return plan;
-    const int64_t oh = (in[2] + pad_l[0] + pad_r[0] - dilation[0] * (kh - 1) - 1) / stride[0] + 1;
-    const int64_t ow = (in[3] + pad_l[1] + pad_r[1] - dilation[1] * (kw - 1) - 1) / stride[1] + 1;
-    if (oh <= 0 || ow <= 0) return plan;
-    memory::desc src = activation_desc(in[0], in[1], in[2], in[3], true), dst = activation_desc(in[0], oc, oh, ow, true);
+    const Geometry g = geometry(in);
+    if (g.out_h <= 0 || g.out_w <= 0) return plan;
+    memory::desc src = activation_desc(in[0], in[1], in[2], in[3], true), dst = activation_desc(in[0], oc, g.out_h, g.out_w, true);
     memory::desc any_weights(weight_dims(in[1]), memory::data_type::f32, tag::any);
-    memory::dims strides{stride[0], stride[1]}, dil{dilation[0] - 1, dilation[1] - 1};
-    memory::dims left{pad_l[0], pad_l[1]}, right{pad_r[0], pad_r[1]};
-    const bool winograd_shape = allow_winograd && kh == 3 && kw == 3 && stride[0] == 1 && stride[1] == 1 && dilation[0] == 1 && dilation[1] == 1;
     dnnl::primitive_attr attr;
     attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     for (auto algorithm : {dnnl::algorithm::convolution_winograd, dnnl::algorithm::convolution_direct}) {
-      if (algorithm == dnnl::algorithm::convolution_winograd && !winograd_shape) continue;
+      if (algorithm == dnnl::algorithm::convolution_winograd && !winograd_shaped()) continue;
       try {
-        dnnl::convolution_forward::desc hint_desc(dnnl::prop_kind::forward_training, algorithm, src, any_weights, dst, strides, dil, left, right);
+        dnnl::convolution_forward::desc hint_desc(dnnl::prop_kind::forward_training, algorithm, src, any_weights, dst, g.strides, g.dilation,
+                                                  g.left, g.right);
         dnnl::convolution_forward::primitive_desc hint(hint_desc, cpu_engine());
-        dnnl::convolution_backward_data::desc d(algorithm, src, any_weights, dst, strides, dil, left, right);
+        dnnl::convolution_backward_data::desc d(algorithm, src, any_weights, dst, g.strides, g.dilation, g.left, g.right);
         dnnl::convolution_backward_data::primitive_desc pd(d, attr, cpu_engine(), hint);
         plan->weights = pack_weights(pd.weights_desc(), in[1]);
         plan->primitive = dnnl::convolution_backward_data(pd);
@@ -175,17 +189,16 @@ struct Convolution {
 
   std::shared_ptr<ConvPlan> make_plan(const std::array<int64_t, 4>& in, bool blocked_in) {
     auto plan = std::make_shared<ConvPlan>();
-    const int64_t oc = weight.size(0), kh = weight.size(2), kw = weight.size(3);
+    const int64_t oc = weight.size(0);
     if (in[1] != weight.size(1) * groups) return plan;  // the dense path reports the mismatch
-    const int64_t oh = (in[2] + pad_l[0] + pad_r[0] - dilation[0] * (kh - 1) - 1) / stride[0] + 1;
-    const int64_t ow = (in[3] + pad_l[1] + pad_r[1] - dilation[1] * (kw - 1) - 1) / stride[1] + 1;
-    if (oh <= 0 || ow <= 0) return plan;
+    const Geometry g = geometry(in);
+    if (g.out_h <= 0 || g.out_w <= 0) return plan;
     const bool blocked_out = oc % kBlock == 0;
     // A grouped convolution on blocked channels needs whole 16-channel blocks per group (or one channel per group).
     const bool depthwise = groups == in[1] && groups == oc;
     if (groups > 1 && !depthwise && (in[1] / groups % kBlock != 0 || oc / groups % kBlock != 0) && (blocked_in || blocked_out)) return plan;
     memory::desc src = activation_desc(in[0], in[1], in[2], in[3], blocked_in);
-    memory::desc dst = activation_desc(in[0], oc, oh, ow, blocked_out);
+    memory::desc dst = activation_desc(in[0], oc, g.out_h, g.out_w, blocked_out);
     memory::desc any_weights(weight_dims(in[1]), memory::data_type::f32, tag::any);
     memory::desc bias_desc = bias.defined() ? memory::desc({oc}, memory::data_type::f32, tag::x) : memory::desc();
     dnnl::primitive_attr attr;
@@ -196,31 +209,18 @@ struct Convolution {
       if (relu) ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
       attr.set_post_ops(ops);
     }
-    // oneDNN counts dilation from 0 (no gaps).
-    memory::dims strides{stride[0], stride[1]}, dil{dilation[0] - 1, dilation[1] - 1};
-    memory::dims left{pad_l[0], pad_l[1]}, right{pad_r[0], pad_r[1]};
-    const bool winograd_shape = allow_winograd && groups == 1 && kh == 3 && kw == 3 && stride[0] == 1 && stride[1] == 1 &&
-                                dilation[0] == 1 && dilation[1] == 1 && blocked_in && blocked_out;
     dnnl::convolution_forward::primitive_desc pd;
-    bool made = false;
-    if (winograd_shape) {
+    for (auto algorithm : {dnnl::algorithm::convolution_winograd, dnnl::algorithm::convolution_direct}) {
+      if (algorithm == dnnl::algorithm::convolution_winograd && !(winograd_shaped() && blocked_in && blocked_out)) continue;
       try {
-        dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_winograd, src, any_weights,
-                                          bias_desc, dst, strides, dil, left, right);
+        dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, algorithm, src, any_weights, bias_desc, dst, g.strides,
+                                          g.dilation, g.left, g.right);
         pd = dnnl::convolution_forward::primitive_desc(d, attr, cpu_engine());
-        made = plan->winograd = true;
+        break;
       } catch (const dnnl::error&) {
       }
     }
-    if (!made) {
-      try {
-        dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src, any_weights,
-                                          bias_desc, dst, strides, dil, left, right);
-        pd = dnnl::convolution_forward::primitive_desc(d, attr, cpu_engine());
-      } catch (const dnnl::error&) {
-        return plan;
-      }
-    }
+    if (!pd) return plan;
     plan->weights = pack_weights(pd.weights_desc(), in[1]);  // once for this primitive
     plan->primitive = dnnl::convolution_forward(pd);
     plan->input_side = src;
@@ -228,8 +228,8 @@ struct Convolution {
     plan->scratch_bytes = pd.scratchpad_desc().get_size();
     plan->blocked_out = blocked_out;
     plan->out_channels = oc;
-    plan->out_h = oh;
-    plan->out_w = ow;
+    plan->out_h = g.out_h;
+    plan->out_w = g.out_w;
     plan->supported = true;
     return plan;
   }
@@ -315,8 +315,7 @@ EXPORT_API(void) MLADnnl_conv_free(void* conv) { delete static_cast<Convolution*
 // Runs the convolution on a dense [N,C,H,W] or blocked input. Returns 1 and the output (blocked when the output channel
 // count divides by 16, else dense) in *out; 0 when oneDNN has no kernel for it (the caller runs the dense path); -1 on error.
 // An accumulating convolution adds its result to `accumulate` (shaped like the output) in place and returns it.
-EXPORT_API(int32_t) MLADnnl_conv_forward(void* handle, Tensor x, int32_t x_blocked, Tensor accumulate, Tensor* out, int32_t* out_blocked,
-                                         int32_t* winograd) {
+EXPORT_API(int32_t) MLADnnl_conv_forward(void* handle, Tensor x, int32_t x_blocked, Tensor accumulate, Tensor* out, int32_t* out_blocked) {
   try {
     auto conv = static_cast<Convolution*>(handle);
     check_float_cpu(*x, "the convolution's input");
@@ -347,7 +346,6 @@ EXPORT_API(int32_t) MLADnnl_conv_forward(void* handle, Tensor x, int32_t x_block
     run(plan->primitive, std::move(args), plan->scratch_bytes);
     *out = wrap(std::move(y));
     *out_blocked = plan->blocked_out ? 1 : 0;
-    *winograd = plan->winograd ? 1 : 0;
     return 1;
   } catch (...) {
     record_current_exception();

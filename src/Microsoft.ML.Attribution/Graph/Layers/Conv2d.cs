@@ -42,8 +42,9 @@ public sealed class Conv2d : Layer, ILinearLayer
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => ForwardWith(inputs[0], Weight, Bias);
 
     /// <summary>
-    /// Whether input-gradient passes of this layer run through oneDNN's Winograd kernels (when the layer qualifies: 3×3, stride 1, one group, channel counts dividing by 16, float32 CPU, nothing for autograd to
-    /// record). The owning <see cref="Network"/> sets it from <see cref="Network.WinogradGradients"/>.
+    /// Whether input-gradient passes of this layer run through oneDNN's Winograd kernels (when the layer qualifies: 3×3,
+    /// stride 1, one group, channel counts dividing by 16, float32 CPU, nothing for autograd to record). The owning
+    /// <see cref="Network"/> sets it from <see cref="Network.WinogradGradients"/>.
     /// </summary>
     internal bool WinogradPasses { get; set; } = true;
 
@@ -64,15 +65,8 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// <paramref name="epilogue"/> rectifies the output and/or adds it into <paramref name="accumulate"/> in the same pass.
     /// </summary>
     internal (Tensor output, bool blocked)? ForwardOneDnn(Tensor input, bool inputBlocked, bool winograd,
-        ConvolutionEpilogue epilogue = ConvolutionEpilogue.None, Tensor? accumulate = null)
-    {
-        DnnlConvolution kernel = Kernel(winograd, epilogue);
-        if (inputBlocked || input.shape[1] % Dnnl.Block != 0 || Weight.shape[0] % Dnnl.Block != 0)
-            return kernel.Forward(input, inputBlocked, accumulate) is { } r ? (r.output, r.blocked) : null;
-        // A dense input of whole channel blocks goes in blocked: oneDNN's fast kernels (Winograd's among them) want it so.
-        using Tensor blocked = Dnnl.ToBlocked(input);
-        return kernel.Forward(blocked, true, accumulate) is { } b ? (b.output, b.blocked) : null;
-    }
+        ConvolutionEpilogue epilogue = ConvolutionEpilogue.None, Tensor? accumulate = null) =>
+        Kernel(winograd, epilogue).Forward(input, inputBlocked, accumulate);
 
     private DnnlConvolution Kernel(bool winograd, ConvolutionEpilogue epilogue)
     {

@@ -6,7 +6,7 @@ internal static unsafe partial class NativeMethods
 {
     [LibraryImport(Library)] internal static partial IntPtr MLADnnl_conv_new(TensorHandle weight, TensorHandle bias, long* stride, long* padding, long* dilation, long groups, int allowWinograd, int epilogue);
     [LibraryImport(Library)] internal static partial void MLADnnl_conv_free(IntPtr conv);
-    [LibraryImport(Library)] internal static partial int MLADnnl_conv_forward(IntPtr conv, TensorHandle x, int xBlocked, TensorHandle accumulate, IntPtr* output, int* outputBlocked, int* winograd);
+    [LibraryImport(Library)] internal static partial int MLADnnl_conv_forward(IntPtr conv, TensorHandle x, int xBlocked, TensorHandle accumulate, IntPtr* output, int* outputBlocked);
     [LibraryImport(Library)] internal static partial int MLADnnl_conv_backward_data(IntPtr conv, TensorHandle gradOutput, long inH, long inW, IntPtr* gradInput);
     [LibraryImport(Library)] internal static partial int MLADnnl_pool(TensorHandle x, int kind, long* kernel, long* stride, long* padding, long outH, long outW, IntPtr* output);
     [LibraryImport(Library)] internal static partial TensorHandle MLADnnl_to_blocked(TensorHandle x);
