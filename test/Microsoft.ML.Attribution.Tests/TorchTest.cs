@@ -38,5 +38,12 @@ public abstract class TorchTest
         Assert.IsLessThanOrEqualTo(tolerance, diff, $"{what}: max abs diff {diff:E3} > {tolerance:E1}");
     }
 
+    /// <summary>max − min of a tensor (at least 1e-6): the scale relative tolerances are taken against.</summary>
+    protected static double Range(Tensor t)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        return Math.Max((t.max() - t.min()).item<double>(), 1e-6);
+    }
+
     protected static string Shape(Tensor t) => "[" + string.Join(",", t.shape) + "]";
 }

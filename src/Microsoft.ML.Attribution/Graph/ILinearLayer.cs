@@ -18,4 +18,22 @@ public interface ILinearLayer
 
     /// <summary>Lᵀ(g; w) for an input shaped like <paramref name="input"/> (the bias plays no part).</summary>
     Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight);
+
+    /// <summary>
+    /// L(x; m(W)) + m(b) (the bias only with <paramref name="withBias"/>). A layer may keep kernels made from the
+    /// modified weights, keyed by <see cref="WeightModifier.Key"/>, so repeated passes skip modifying and packing them.
+    /// </summary>
+    Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias)
+    {
+        using Tensor weight = modifier.Apply(Weight);
+        using Tensor? bias = withBias && Bias is { } b ? modifier.Apply(b) : null;
+        return ForwardWith(input, weight, bias);
+    }
+
+    /// <summary>Lᵀ(g; m(W)) for an input shaped like <paramref name="input"/>.</summary>
+    Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier)
+    {
+        using Tensor weight = modifier.Apply(Weight);
+        return TransposeWith(gradOutput, input, weight);
+    }
 }

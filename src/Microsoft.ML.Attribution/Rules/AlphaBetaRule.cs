@@ -31,21 +31,19 @@ public sealed class AlphaBetaRule : LinearRule
 
     protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
     {
-        Tensor wp = Positive(layer.Weight), wn = Negative(layer.Weight);
-        Tensor? bp = IncludeBias && layer.Bias is { } b ? Positive(b) : null;
-        Tensor? bn = IncludeBias && layer.Bias is { } b2 ? Negative(b2) : null;
+        WeightModifier wp = PositiveWeights, wn = NegativeWeights;
         if (IsNonNegative(input))
         {
-            Tensor sPositive = Rules.Stabilizer.Divide(relevance, Once(layer, $"z+ x>=0 bias={IncludeBias}", () => Forward(layer, input, wp, bp)), Stabilizer);
+            Tensor sPositive = Rules.Stabilizer.Divide(relevance, Once(layer, $"z+ x>=0 bias={IncludeBias}", () => Forward(layer, input, wp, IncludeBias)), Stabilizer);
             Tensor onlyPositive = Contribution(layer, input, sPositive, wp, input);
             if (Beta == 0) return onlyPositive * Alpha;
-            Tensor sNegative = Rules.Stabilizer.Divide(relevance, Once(layer, $"z- x>=0 bias={IncludeBias}", () => Forward(layer, input, wn, bn)), Stabilizer);
+            Tensor sNegative = Rules.Stabilizer.Divide(relevance, Once(layer, $"z- x>=0 bias={IncludeBias}", () => Forward(layer, input, wn, IncludeBias)), Stabilizer);
             return onlyPositive * Alpha - Contribution(layer, input, sNegative, wn, input) * Beta;
         }
 
         Tensor xp = Positive(input), xn = Negative(input);
-        Tensor zPositive = Forward(layer, xp, wp, bp) + Forward(layer, xn, wn, null);
-        Tensor zNegative = Forward(layer, xp, wn, bn) + Forward(layer, xn, wp, null);
+        Tensor zPositive = Forward(layer, xp, wp, IncludeBias) + Forward(layer, xn, wn, false);
+        Tensor zNegative = Forward(layer, xp, wn, IncludeBias) + Forward(layer, xn, wp, false);
         Tensor sp = Rules.Stabilizer.Divide(relevance, zPositive, Stabilizer);
         Tensor sn = Rules.Stabilizer.Divide(relevance, zNegative, Stabilizer);
         Tensor positive = Contribution(layer, xp, sp, wp, input) + Contribution(layer, xn, sp, wn, input);

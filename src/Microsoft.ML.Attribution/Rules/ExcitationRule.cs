@@ -35,10 +35,10 @@ public sealed class ExcitationRule(bool negateWeights = false) : IRule
         Tensor result;
         if (trace.Layer is ILinearLayer linear and (Conv2d or Linear))
         {
-            Tensor w = (NegateWeights ? -linear.Weight : linear.Weight).clamp_min(0);
-            Tensor z = linear.ForwardWith(a, w, null);
+            WeightModifier w = NegateWeights ? WeightModifier.Negated.Then(WeightModifier.Positive) : WeightModifier.Positive;
+            Tensor z = linear.ForwardModified(a, w, withBias: false);
             Tensor s = relevance / (z + Stabilizer);
-            result = a * linear.TransposeWith(s, a, w);
+            result = a * linear.TransposeModified(s, a, w);
         }
         else if (trace.Layer is AvgPool2d or AdaptiveAvgPool2d)
         {

@@ -17,10 +17,10 @@ public sealed class FlatRule(bool squared = false, double stabilizer = 1e-6) : L
 
     protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
     {
-        Tensor w = Squared ? layer.Weight.square() : ones_like(layer.Weight);
+        WeightModifier w = Squared ? WeightModifier.Square : WeightModifier.Ones;
         Tensor unit = ones_like(input);
-        Tensor z = Forward(layer, unit, w, null);
+        Tensor z = Forward(layer, unit, w, false);
         Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer);
-        return layer.TransposeWith(s, input, w);
+        return layer.TransposeModified(s, input, w);
     }
 }

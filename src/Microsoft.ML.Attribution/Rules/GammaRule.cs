@@ -17,22 +17,19 @@ public sealed class GammaRule(double gamma = 0.25, double stabilizer = 1e-6) : L
 
     protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
     {
-        Tensor w = layer.Weight;
-        Tensor wUp = w + Positive(w) * Gamma, wDown = w + Negative(w) * Gamma;
-        Tensor? bUp = layer.Bias is { } b ? b + Positive(b) * Gamma : null;
-        Tensor? bDown = layer.Bias is { } b2 ? b2 + Negative(b2) * Gamma : null;
-        Tensor z = RecordedOutput(layer) ?? Forward(layer, input, w, layer.Bias);
+        WeightModifier wUp = WeightModifier.Gamma(Gamma, positive: true), wDown = WeightModifier.Gamma(Gamma, positive: false);
+        Tensor z = RecordedOutput(layer) ?? Forward(layer, input, layer.Weight, layer.Bias);
         if (IsNonNegative(input))
         {
-            Tensor up = Rules.Stabilizer.Divide(relevance * z.gt(0), Forward(layer, input, wUp, bUp), Stabilizer);
-            Tensor down = Rules.Stabilizer.Divide(relevance * z.lt(0), Forward(layer, input, wDown, bDown), Stabilizer);
+            Tensor up = Rules.Stabilizer.Divide(relevance * z.gt(0), Forward(layer, input, wUp, true), Stabilizer);
+            Tensor down = Rules.Stabilizer.Divide(relevance * z.lt(0), Forward(layer, input, wDown, true), Stabilizer);
             return Contribution(layer, input, up, wUp, input) + Contribution(layer, input, down, wDown, input);
         }
 
         Tensor xp = Positive(input), xn = Negative(input);
         // Where z > 0: positive-favouring terms; where z < 0: negative-favouring ones (z = 0 passes nothing).
-        Tensor sUp = Rules.Stabilizer.Divide(relevance * z.gt(0), Forward(layer, xp, wUp, bUp) + Forward(layer, xn, wDown, null), Stabilizer);
-        Tensor sDown = Rules.Stabilizer.Divide(relevance * z.lt(0), Forward(layer, xp, wDown, bDown) + Forward(layer, xn, wUp, null), Stabilizer);
+        Tensor sUp = Rules.Stabilizer.Divide(relevance * z.gt(0), Forward(layer, xp, wUp, true) + Forward(layer, xn, wDown, false), Stabilizer);
+        Tensor sDown = Rules.Stabilizer.Divide(relevance * z.lt(0), Forward(layer, xp, wDown, true) + Forward(layer, xn, wUp, false), Stabilizer);
         return Contribution(layer, xp, sUp, wUp, input) + Contribution(layer, xn, sUp, wDown, input)
              + Contribution(layer, xp, sDown, wDown, input) + Contribution(layer, xn, sDown, wUp, input);
     }

@@ -55,12 +55,22 @@ public abstract class LinearRule : IRule
     /// <summary>z = L(x; w) + b.</summary>
     protected static Tensor Forward(ILinearLayer layer, Tensor x, Tensor w, Tensor? b) => layer.ForwardWith(x, w, b);
 
+    /// <summary>z = L(x; m(W)) + m(b) (the bias only with <paramref name="withBias"/>).</summary>
+    protected static Tensor Forward(ILinearLayer layer, Tensor x, WeightModifier m, bool withBias) => layer.ForwardModified(x, m, withBias);
+
     /// <summary>x ⊙ Lᵀ(s; w).</summary>
     protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, Tensor w, Tensor input) => x * layer.TransposeWith(s, input, w);
+
+    /// <summary>x ⊙ Lᵀ(s; m(W)).</summary>
+    protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, WeightModifier m, Tensor input) => x * layer.TransposeModified(s, input, m);
 
     protected static Tensor Positive(Tensor t) => t.clamp_min(0);
 
     protected static Tensor Negative(Tensor t) => t.clamp_max(0);
+
+    protected static WeightModifier PositiveWeights => WeightModifier.Positive;
+
+    protected static WeightModifier NegativeWeights => WeightModifier.Negative;
 
     /// <summary>
     /// True when no input is negative (every layer behind a ReLU). The sign-split rules then skip their x⁻ terms,

@@ -20,12 +20,22 @@ public sealed class NegatedWeightRule(LinearRule inner) : LinearRule
     /// <summary>The layer seen with −W and −b; runs inside the rule's dispose scope, which frees the negated copies.</summary>
     private sealed class NegatedLayer(ILinearLayer layer) : ILinearLayer
     {
-        public Tensor Weight { get; } = layer.Weight.neg();
+        private Tensor? _weight, _bias;
 
-        public Tensor? Bias { get; } = layer.Bias?.neg();
+        // Made on first use: the modified passes below never need them.
+        public Tensor Weight => _weight ??= layer.Weight.neg();
+
+        public Tensor? Bias => _bias ??= layer.Bias?.neg();
 
         public Tensor ForwardWith(Tensor input, Tensor weight, Tensor? bias) => layer.ForwardWith(input, weight, bias);
 
         public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight) => layer.TransposeWith(gradOutput, input, weight);
+
+        // Named as "negated, then m", so the wrapped layer can keep kernels for these weights too.
+        public Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias) =>
+            layer.ForwardModified(input, WeightModifier.Negated.Then(modifier), withBias);
+
+        public Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier) =>
+            layer.TransposeModified(gradOutput, input, WeightModifier.Negated.Then(modifier));
     }
 }

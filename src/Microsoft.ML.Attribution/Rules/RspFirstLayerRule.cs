@@ -19,8 +19,9 @@ public sealed class RspFirstLayerRule : LinearRule
         long[] perRow = Enumerable.Range(1, (int)input.Dimensions - 1).Select(d => (long)d).ToArray();
         Tensor low = input.amin(perRow, keepdim: true).expand(input.shape).contiguous();
         Tensor high = input.amax(perRow, keepdim: true).expand(input.shape).contiguous();
-        Tensor w = layer.Weight, wp = Positive(w), wn = Negative(w);
-        Tensor z = Forward(layer, input, w, null) - Forward(layer, low, wp, null) - Forward(layer, high, wn, null);
+        Tensor w = layer.Weight;
+        WeightModifier wp = PositiveWeights, wn = NegativeWeights;
+        Tensor z = Forward(layer, input, w, null) - Forward(layer, low, wp, false) - Forward(layer, high, wn, false);
         Tensor s = Stabilizer.SafeDivide(relevance, z);
         return Contribution(layer, input, s, w, input) - Contribution(layer, low, s, wp, input) - Contribution(layer, high, s, wn, input);
     }

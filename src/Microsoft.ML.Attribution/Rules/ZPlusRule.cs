@@ -17,17 +17,16 @@ public sealed class ZPlusRule(double stabilizer = 1e-6, bool includeBias = true)
 
     protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
     {
-        Tensor wp = Positive(layer.Weight);
-        Tensor? bp = IncludeBias && layer.Bias is { } b ? Positive(b) : null;
+        WeightModifier wp = PositiveWeights;
         if (IsNonNegative(input))
         {
-            Tensor zOnly = Once(layer, $"z+ x>=0 bias={IncludeBias}", () => Forward(layer, input, wp, bp));
+            Tensor zOnly = Once(layer, $"z+ x>=0 bias={IncludeBias}", () => Forward(layer, input, wp, IncludeBias));
             return Contribution(layer, input, Rules.Stabilizer.Divide(relevance, zOnly, Stabilizer), wp, input);
         }
 
-        Tensor wn = Negative(layer.Weight);
+        WeightModifier wn = NegativeWeights;
         Tensor xp = Positive(input), xn = Negative(input);
-        Tensor z = Once(layer, $"z+ bias={IncludeBias}", () => Forward(layer, xp, wp, bp) + Forward(layer, xn, wn, null));
+        Tensor z = Once(layer, $"z+ bias={IncludeBias}", () => Forward(layer, xp, wp, IncludeBias) + Forward(layer, xn, wn, false));
         Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer);
         return Contribution(layer, xp, s, wp, input) + Contribution(layer, xn, s, wn, input);
     }

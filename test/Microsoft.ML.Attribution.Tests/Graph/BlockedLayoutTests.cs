@@ -272,5 +272,4 @@ public sealed class BlockedLayoutTests : TorchTest
         }
     }
 
-    private static double Range(Tensor t) => Math.Max((t.max() - t.min()).item<double>(), 1e-6);
 }

@@ -42,13 +42,14 @@ public sealed class Conv2d : Layer, ILinearLayer
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => ForwardWith(inputs[0], Weight, Bias);
 
     /// <summary>
-    /// Whether input-gradient passes of this layer run through oneDNN's Winograd kernels (when the layer qualifies: 3×3,
-    /// stride 1, one group, channel counts dividing by 16, float32 CPU, nothing for autograd to record). The owning
-    /// <see cref="Network"/> sets it from <see cref="Network.WinogradGradients"/>.
+    /// Whether input-gradient passes of this layer — and the forwards with modified weights that LRP-type rules run —
+    /// go through oneDNN's Winograd kernels (when the layer qualifies: 3×3, stride 1, one group, channel counts dividing
+    /// by 16, float32 CPU, nothing for autograd to record). The owning <see cref="Network"/> sets it from
+    /// <see cref="Network.WinogradGradients"/>.
     /// </summary>
     internal bool WinogradPasses { get; set; } = true;
 
-    /// <summary>Input-gradient passes that went through oneDNN (a diagnostic for tests).</summary>
+    /// <summary>Passes (input gradients and modified-weight forwards) that went through oneDNN (a diagnostic for tests).</summary>
     internal int OneDnnPasses => Volatile.Read(ref _oneDnnPasses);
 
     private int _oneDnnPasses;
@@ -59,6 +60,10 @@ public sealed class Conv2d : Layer, ILinearLayer
         && input.dtype == ScalarType.Float32 && Weight.dtype == ScalarType.Float32 && input.device.type == DeviceType.CPU && Weight.device.type == DeviceType.CPU
         && !(is_grad_enabled() && (input.requires_grad || Weight.requires_grad));
 
+    private bool TakesWinogradTranspose(Tensor gradOutput, Tensor input) =>
+        TakesWinogradPasses(input) && gradOutput.Dimensions == 4 && gradOutput.dtype == ScalarType.Float32
+        && !(is_grad_enabled() && gradOutput.requires_grad);
+
     /// <summary>
     /// This convolution through oneDNN directly (a dense [N,C,H,W] or blocked [N,C/16,H,W,16] float32 CPU input): the
     /// output, blocked when the output channels divide by 16; null when oneDNN has no kernel for the case.
@@ -66,9 +71,17 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// </summary>
     internal (Tensor output, bool blocked)? ForwardOneDnn(Tensor input, bool inputBlocked, bool winograd,
         ConvolutionEpilogue epilogue = ConvolutionEpilogue.None, Tensor? accumulate = null) =>
-        Kernel(winograd, epilogue).Forward(input, inputBlocked, accumulate);
+        Kernel(new KernelKey(OwnWeights, Bias is not null, winograd, epilogue), null).Forward(input, inputBlocked, accumulate);
 
-    private DnnlConvolution Kernel(bool winograd, ConvolutionEpilogue epilogue)
+    // Kernels by (weight modifier, bias, Winograd allowed, epilogue); each keeps packed weights per input shape.
+    private readonly record struct KernelKey(string Modifier, bool Bias, bool Winograd, ConvolutionEpilogue Epilogue);
+
+    private const string OwnWeights = "";
+
+    // Rules with many parameter values (γ sweeps) would otherwise keep a kernel per value.
+    private const int MaxKernels = 16;
+
+    private DnnlConvolution Kernel(KernelKey key, WeightModifier? modifier)
     {
         lock (_kernelLock)
         {
@@ -76,32 +89,44 @@ public sealed class Conv2d : Layer, ILinearLayer
             if (_kernelsFrom is not null && (!ReferenceEquals(_kernelsFrom, Weight) || _kernelsVersion != Weight.version || !ReferenceEquals(_kernelsBias, Bias)
                 || (Bias is not null && _kernelsBiasVersion != Bias.version)))
                 DropKernels();
-            int slot = (winograd ? 4 : 0) + (int)epilogue;
-            if (_kernels[slot] is null)
-            {
-                _kernels[slot] = new DnnlConvolution(Weight, Bias, Stride, Padding, Dilation, Groups, winograd, epilogue);
-                _kernelsFrom = Weight;
-                _kernelsVersion = Weight.version;
-                _kernelsBias = Bias;
-                _kernelsBiasVersion = Bias?.version ?? 0;
-            }
-            return _kernels[slot]!;
+            if (_kernels.TryGetValue(key, out DnnlConvolution? kernel)) return kernel;
+            if (_kernels.Count >= MaxKernels) DropKernels();
+            // The native kernel keeps its own reference to modified weights: the managed copies can go.
+            using Tensor? weight = modifier?.Apply(Weight);
+            using Tensor? bias = modifier is not null && key.Bias ? modifier.Apply(Bias!) : null;
+            kernel = new DnnlConvolution(weight ?? Weight, modifier is null ? Bias : bias, Stride, Padding, Dilation, Groups, key.Winograd, key.Epilogue);
+            _kernels.Add(key, kernel);
+            _kernelsFrom = Weight;
+            _kernelsVersion = Weight.version;
+            _kernelsBias = Bias;
+            _kernelsBiasVersion = Bias?.version ?? 0;
+            return kernel;
         }
+    }
+
+    /// <summary>A Winograd kernel with the weights <paramref name="modifier"/> gives, for transposes (any bias variant will do).</summary>
+    private DnnlConvolution TransposeKernel(WeightModifier? modifier)
+    {
+        string key = modifier?.Key ?? OwnWeights;
+        lock (_kernelLock)
+        {
+            foreach (bool bias in new[] { true, false })
+                if (_kernelsFrom is not null && ReferenceEquals(_kernelsFrom, Weight) && _kernelsVersion == Weight.version
+                    && _kernels.TryGetValue(new KernelKey(key, bias, true, ConvolutionEpilogue.None), out DnnlConvolution? kernel))
+                    return kernel;
+        }
+        return Kernel(new KernelKey(key, modifier is null && Bias is not null, true, ConvolutionEpilogue.None), modifier);
     }
 
     private void DropKernels()
     {
-        for (int i = 0; i < _kernels.Length; i++)
-        {
-            _kernels[i]?.Dispose();
-            _kernels[i] = null;
-        }
+        foreach (DnnlConvolution kernel in _kernels.Values) kernel.Dispose();
+        _kernels.Clear();
         _kernelsFrom = null;
     }
 
-    // oneDNN plans by (Winograd allowed, epilogue); each keeps packed weights per input shape.
     private readonly object _kernelLock = new();
-    private readonly DnnlConvolution?[] _kernels = new DnnlConvolution?[8];
+    private readonly Dictionary<KernelKey, DnnlConvolution> _kernels = [];
     private Tensor? _kernelsFrom, _kernelsBias;
     private long _kernelsVersion, _kernelsBiasVersion;
 
@@ -115,6 +140,40 @@ public sealed class Conv2d : Layer, ILinearLayer
     public Tensor ForwardWith(Tensor input, Tensor weight, Tensor? bias) =>
         F.conv2d(input, weight, bias, Stride, Padding, Dilation, Groups);
 
+    /// <summary>
+    /// This convolution with modified weights (and bias): through a kept Winograd kernel made from them where the layer
+    /// qualifies (see <see cref="WinogradPasses"/>), else libtorch's with freshly modified copies.
+    /// </summary>
+    public Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias)
+    {
+        if (TakesWinogradPasses(input))
+        {
+            using Tensor blockedInput = Dnnl.ToBlocked(input);
+            if (Kernel(new KernelKey(modifier.Key, withBias && Bias is not null, true, ConvolutionEpilogue.None), modifier)
+                .Forward(blockedInput, inputBlocked: true) is { } result)
+            {
+                Interlocked.Increment(ref _oneDnnPasses);
+                if (!result.blocked) return result.output;
+                using (result.output) return Dnnl.ToDense(result.output);
+            }
+        }
+        using Tensor weight = modifier.Apply(Weight);
+        using Tensor? bias = withBias && Bias is { } b ? modifier.Apply(b) : null;
+        return ForwardWith(input, weight, bias);
+    }
+
+    /// <summary>The transpose with modified weights, through the same kept kernels where the layer qualifies.</summary>
+    public Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier)
+    {
+        if (TakesWinogradTranspose(gradOutput, input) && TransposeKernel(modifier).BackwardData(gradOutput, input.shape[2], input.shape[3]) is { } fast)
+        {
+            Interlocked.Increment(ref _oneDnnPasses);
+            return fast;
+        }
+        using Tensor weight = modifier.Apply(Weight);
+        return TransposeWith(gradOutput, input, weight, exact: true);
+    }
+
     /// <summary>The transpose (input-gradient) of this convolution with <paramref name="weight"/>, for an input shaped like <paramref name="input"/>.</summary>
     public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight) => TransposeWith(gradOutput, input, weight, exact: false);
 
@@ -125,9 +184,8 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// </summary>
     public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight, bool exact)
     {
-        if (!exact && ReferenceEquals(weight, Weight) && TakesWinogradPasses(input) && gradOutput.Dimensions == 4 && gradOutput.dtype == ScalarType.Float32
-            && !(is_grad_enabled() && gradOutput.requires_grad)
-            && Kernel(winograd: true, ConvolutionEpilogue.None).BackwardData(gradOutput, input.shape[2], input.shape[3]) is { } fast)
+        if (!exact && ReferenceEquals(weight, Weight) && TakesWinogradTranspose(gradOutput, input)
+            && TransposeKernel(null).BackwardData(gradOutput, input.shape[2], input.shape[3]) is { } fast)
         {
             Interlocked.Increment(ref _oneDnnPasses);
             return fast;

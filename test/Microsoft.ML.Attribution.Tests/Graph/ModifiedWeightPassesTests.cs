@@ -1,0 +1,131 @@
+using Microsoft.ML.Attribution.Composites;
+using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Graph.Layers;
+using Microsoft.ML.Attribution.Rules;
+using Microsoft.ML.Attribution.Torch;
+using static Microsoft.ML.Attribution.Torch.torch;
+
+namespace Microsoft.ML.Attribution.Tests.Graph;
+
+/// <summary>
+/// LRP-type rules evaluate convolutions with modified weights (W⁺, W⁻, W + γW⁺, (−W)⁺). Qualifying layers run those
+/// passes through Winograd kernels kept per modifier: the maps must equal libtorch's direct passes to the kernels'
+/// rounding, the fast path must really be taken, and kernels must follow a weight that changed.
+/// </summary>
+[TestClass]
+public sealed class ModifiedWeightPassesTests : TorchTest
+{
+    private static Network VggLike(Generator g)
+    {
+        Layer[] layers =
+        [
+            new Conv2d("stem", "x", "a", randn([16, 3, 3, 3], g) * 0.3, randn([16], g) * 0.1, [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Relu("r1", "a", "b"),
+            new Conv2d("wino", "b", "c", randn([32, 16, 3, 3], g) * 0.1, randn([32], g) * 0.1, [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Relu("r2", "c", "d"),
+            new MaxPool2d("pool", "d", "e", [2, 2], [2, 2], [0, 0, 0, 0], [1, 1], false),
+            new Conv2d("asym", "e", "f", randn([32, 32, 3, 3], g) * 0.1, null, [1, 1], [0, 0, 1, 2], [1, 1], 1),
+            new Relu("r3", "f", "h"),
+            new AdaptiveAvgPool2d("gap", "h", "p", [1, 1]),
+            new Reshape("flat", "p", "q", [-1]),
+            new Linear("fc", "q", "y", randn([5, 32], g), randn([5], g)),
+        ];
+        return new Network(layers, [new GraphInput("x", [3, 12, 10], ScalarType.Float32)], ["y"]);
+    }
+
+    private static readonly Dictionary<string, Func<Composite>> Composites = new()
+    {
+        ["epsilon-plus-flat"] = () => NamedComposites.EpsilonPlusFlat(),
+        ["epsilon-alpha2-beta1-flat"] = () => NamedComposites.EpsilonAlpha2Beta1Flat(),
+        ["epsilon-gamma-box"] = () => NamedComposites.EpsilonGammaBox([-2.0], [2.0]),
+        ["excitation-backprop"] = () => NamedComposites.ExcitationBackprop(),
+        // A negated layer view composes its modifiers ("negated, then positive") and keeps kernels too.
+        ["negated-z-plus"] = () => NamedComposites.ZPlus().WithLayerRules(new Dictionary<string, IRule>
+        {
+            ["wino"] = new NegatedWeightRule(new ZPlusRule()),
+            ["asym"] = new NegatedWeightRule(new AlphaBetaRule(2, 1)),
+        }),
+    };
+
+    [TestMethod]
+    [DataRow("epsilon-plus-flat")]
+    [DataRow("epsilon-alpha2-beta1-flat")]
+    [DataRow("epsilon-gamma-box")]
+    [DataRow("excitation-backprop")]
+    [DataRow("negated-z-plus")]
+    public void Winograd_modified_weight_passes_equal_libtorchs(string composite)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(17);
+        using Network network = VggLike(g);
+        Tensor x = randn([2, 3, 12, 10], g);
+        Func<Layer, IRule> rules = Composites[composite]().For(network);
+        Tensor Pass()
+        {
+            using Tape tape = network.Record(x);
+            Tensor seed = Backpropagation.OneHot(tape.Logits, [1, 3]);
+            using BackwardResult r = Backpropagation.Run(tape, seed, rules);
+            return r.Input!.clone();
+        }
+        var wino = (Conv2d)network["wino"];
+        var asym = (Conv2d)network["asym"];
+        network.WinogradGradients = false;
+        Tensor direct = Pass();
+        Assert.AreEqual(0, wino.OneDnnPasses + asym.OneDnnPasses, "WinogradGradients = false: libtorch's passes only");
+        network.WinogradGradients = true;
+        Tensor fast = Pass();
+        Assert.IsGreaterThanOrEqualTo(2, wino.OneDnnPasses, "the modified forward and transpose of 'wino' went through oneDNN");
+        Assert.IsGreaterThanOrEqualTo(2, asym.OneDnnPasses, "and those of 'asym' (asymmetric padding)");
+        Assert.AreEqual(0, ((Conv2d)network["stem"]).OneDnnPasses, "3 input channels: libtorch's");
+        Assert.IsFalse(direct.isnan().any().item<bool>(), "finite map");
+        AssertClose(direct, fast, 1e-5 * Range(direct), $"{composite} map");
+        // A second pass reuses the kept kernels and gives the same map.
+        AssertClose(fast, Pass(), 0, "kept kernels");
+    }
+
+    [TestMethod]
+    public void Modified_kernels_follow_a_weight_changed_in_place()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(19);
+        using Network network = VggLike(g);
+        var conv = (Conv2d)network["wino"];
+        Tensor input = randn([2, 16, 12, 10], g).relu();
+        Tensor gradOut = randn([2, 32, 12, 10], g);
+        Tensor Direct(Func<Tensor> pass)
+        {
+            network.WinogradGradients = false;
+            try { return pass(); }
+            finally { network.WinogradGradients = true; }
+        }
+        Tensor Forward() => ((ILinearLayer)conv).ForwardModified(input, WeightModifier.Positive, withBias: true);
+        Tensor Transpose() => ((ILinearLayer)conv).TransposeModified(gradOut, input, WeightModifier.Positive);
+
+        AssertClose(Direct(Forward), Forward(), 1e-5 * Range(Direct(Forward)), "W⁺ forward");
+        AssertClose(Direct(Transpose), Transpose(), 1e-5 * Range(Direct(Transpose)), "W⁺ transpose");
+        Assert.AreEqual(2, conv.OneDnnPasses);
+
+        using (no_grad()) conv.Weight.mul_(-1.5);
+        using (no_grad()) conv.Bias!.add_(0.25);
+        Tensor expectedForward = Direct(Forward), expectedTranspose = Direct(Transpose);
+        AssertClose(expectedForward, Forward(), 1e-5 * Range(expectedForward), "W⁺ forward after the weight changed");
+        AssertClose(expectedTranspose, Transpose(), 1e-5 * Range(expectedTranspose), "W⁺ transpose after the weight changed");
+        Assert.AreEqual(4, conv.OneDnnPasses);
+    }
+
+    [TestMethod]
+    public void Modifiers_compute_what_their_names_say()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        Tensor w = tensor(new float[] { -2, -0.5f, 0, 1, 3 });
+        AssertClose(tensor(new float[] { 0, 0, 0, 1, 3 }), WeightModifier.Positive.Apply(w), 0, "W⁺");
+        AssertClose(tensor(new float[] { -2, -0.5f, 0, 0, 0 }), WeightModifier.Negative.Apply(w), 0, "W⁻");
+        AssertClose(tensor(new float[] { 2, 0.5f, 0, 0, 0 }), WeightModifier.Negated.Then(WeightModifier.Positive).Apply(w), 0, "(−W)⁺");
+        AssertClose(tensor(new float[] { -2, -0.5f, 0, 1.25f, 3.75f }), WeightModifier.Gamma(0.25, positive: true).Apply(w), 1e-7, "W + γW⁺");
+        AssertClose(tensor(new float[] { -2.5f, -0.625f, 0, 1, 3 }), WeightModifier.Gamma(0.25, positive: false).Apply(w), 1e-7, "W + γW⁻");
+        Assert.AreEqual("negated>positive", WeightModifier.Negated.Then(WeightModifier.Positive).Key);
+        Assert.AreNotEqual(WeightModifier.Gamma(0.25, true).Key, WeightModifier.Gamma(0.5, true).Key, "γ is part of the name");
+        Assert.ThrowsExactly<ArgumentException>(() => new WeightModifier("", t => t));
+    }
+
+}
