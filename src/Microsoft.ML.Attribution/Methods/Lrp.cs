@@ -30,4 +30,9 @@ public sealed class Lrp : BackwardMethod
     protected override Network? Prepare(Network network) => Options.MergeBatchNorm ? MergeBatchNorm.Apply(network) : null;
 
     protected override Func<Layer, IRule> RulesFor(Network network) => _composite.For(network);
+
+    protected override RecordedConvolutions ConvolutionsWhenRecording =>
+        _convolutions ??= Options.Convolutions ?? (_composite.ToleratesRoundedForward(Prepared) ? RecordedConvolutions.Winograd : RecordedConvolutions.Exact);
+
+    private RecordedConvolutions? _convolutions;
 }

@@ -23,6 +23,9 @@ public sealed class ExcitationRule(bool negateWeights = false) : IRule
     /// </summary>
     public bool NegateWeights { get; } = negateWeights;
 
+    /// <summary>True: like LRP-z⁺, its denominator L(a; W⁺) vanishes only where the input does.</summary>
+    public bool ToleratesRoundedForward => true;
+
     public string Name => NegateWeights ? "excitation-negated" : "excitation";
 
     public bool AppliesTo(Layer layer) =>

@@ -13,6 +13,8 @@ public abstract class LinearRule : IRule
 
     public bool AppliesTo(Layer layer) => layer is ILinearLayer;
 
+    public virtual bool ToleratesRoundedForward => false;
+
     public Tensor[] Backward(LayerTrace trace, Tensor relevance)
     {
         if (trace.Layer is not ILinearLayer layer)

@@ -12,6 +12,8 @@ public sealed class NegatedWeightRule(LinearRule inner) : LinearRule
 {
     public LinearRule Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
 
+    public override bool ToleratesRoundedForward => Inner.ToleratesRoundedForward;
+
     public override string Name => $"negated-{Inner.Name}";
 
     protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance) =>

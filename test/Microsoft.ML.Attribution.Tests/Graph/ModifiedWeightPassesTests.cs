@@ -15,7 +15,8 @@ namespace Microsoft.ML.Attribution.Tests.Graph;
 [TestClass]
 public sealed class ModifiedWeightPassesTests : TorchTest
 {
-    private static Network VggLike(Generator g)
+    /// <summary>3×3 convolutions with whole channel blocks (Winograd kernels apply) around a 3-channel stem, a max pool and a dense head.</summary>
+    internal static Network VggLike(Generator g)
     {
         Layer[] layers =
         [

@@ -75,7 +75,7 @@ public sealed class StudyVariantsTests : TorchTest
         Tensor x = tensor(new double[] { -1, 2, 3, 0.5 }).reshape(1, 4);
         Tensor g = tensor(new double[] { 5, -2, 4, -1 }).reshape(1, 4);
         var trace = new LayerTrace(relu) { Inputs = [x], Output = relu.Forward([x], null) };
-        double[] Backward(GradientHandling handling) => new Rules.GuidedReluRule(handling).Backward(trace, g)[0].data<double>();
+        double[] Backward(GradientHandling handling) => new Microsoft.ML.Attribution.Rules.GuidedReluRule(handling).Backward(trace, g)[0].data<double>();
         CollectionAssert.AreEqual(new double[] { 0, 0, 4, 0 }, Backward(GradientHandling.Positive));
         CollectionAssert.AreEqual(new double[] { 0, -2, 4, -1 }, Backward(GradientHandling.Signed));
         CollectionAssert.AreEqual(new double[] { 0, -2, 0, -1 }, Backward(GradientHandling.Negative));

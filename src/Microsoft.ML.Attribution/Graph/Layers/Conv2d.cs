@@ -146,20 +146,27 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// </summary>
     public Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias)
     {
-        if (TakesWinogradPasses(input))
-        {
-            using Tensor blockedInput = Dnnl.ToBlocked(input);
-            if (Kernel(new KernelKey(modifier.Key, withBias && Bias is not null, true, ConvolutionEpilogue.None), modifier)
-                .Forward(blockedInput, inputBlocked: true) is { } result)
-            {
-                Interlocked.Increment(ref _oneDnnPasses);
-                if (!result.blocked) return result.output;
-                using (result.output) return Dnnl.ToDense(result.output);
-            }
-        }
+        if (TakesWinogradPasses(input) && WinogradForward(input, new KernelKey(modifier.Key, withBias && Bias is not null, true, ConvolutionEpilogue.None), modifier) is { } fast)
+            return fast;
         using Tensor weight = modifier.Apply(Weight);
         using Tensor? bias = withBias && Bias is { } b ? modifier.Apply(b) : null;
         return ForwardWith(input, weight, bias);
+    }
+
+    /// <summary>
+    /// This layer's own forward of a dense input through its Winograd kernel, dense out (null when the layer does not
+    /// qualify): for recorded forwards whose methods tolerate the kernels' rounding.
+    /// </summary>
+    internal Tensor? ForwardWinograd(Tensor input) =>
+        TakesWinogradPasses(input) ? WinogradForward(input, new KernelKey(OwnWeights, Bias is not null, true, ConvolutionEpilogue.None), null) : null;
+
+    private Tensor? WinogradForward(Tensor input, KernelKey key, WeightModifier? modifier)
+    {
+        using Tensor blockedInput = Dnnl.ToBlocked(input);
+        if (Kernel(key, modifier).Forward(blockedInput, inputBlocked: true) is not { } result) return null;
+        Interlocked.Increment(ref _oneDnnPasses);
+        if (!result.blocked) return result.output;
+        using (result.output) return Dnnl.ToDense(result.output);
     }
 
     /// <summary>The transpose with modified weights, through the same kept kernels where the layer qualifies.</summary>
