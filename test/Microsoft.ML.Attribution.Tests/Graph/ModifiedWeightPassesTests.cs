@@ -115,6 +115,28 @@ public sealed class ModifiedWeightPassesTests : TorchTest
     }
 
     [TestMethod]
+    public void A_layer_keeps_the_kernels_of_its_two_most_recent_modifiers()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(41);
+        using Network network = VggLike(g);
+        var conv = (Conv2d)network["wino"];
+        ILinearLayer layer = conv;
+        Tensor input = randn([2, 16, 12, 10], g).relu();
+        WeightModifier gamma = WeightModifier.Gamma(0.25, positive: true);
+        foreach (WeightModifier m in new[] { WeightModifier.Positive, WeightModifier.Negative, gamma })
+            layer.ForwardModified(input, m, withBias: true);
+        CollectionAssert.AreEqual(new[] { "negative", gamma.Key }, conv.KeptModifierKeys, "W⁺'s packed copies were dropped");
+
+        Tensor again = layer.ForwardModified(input, WeightModifier.Positive, withBias: true);
+        CollectionAssert.AreEqual(new[] { gamma.Key, "positive" }, conv.KeptModifierKeys, "W⁺ repacked, W⁻ dropped");
+        network.WinogradGradients = false;
+        Tensor expected = layer.ForwardModified(input, WeightModifier.Positive, withBias: true);
+        AssertClose(expected, again, 1e-5 * Range(expected), "the repacked kernel");
+        Assert.AreEqual(4, conv.OneDnnPasses);
+    }
+
+    [TestMethod]
     public void Modifiers_compute_what_their_names_say()
     {
         using DisposeScope scope = NewDisposeScope();

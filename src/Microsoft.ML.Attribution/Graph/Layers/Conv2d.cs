@@ -78,8 +78,10 @@ public sealed class Conv2d : Layer, ILinearLayer
 
     private const string OwnWeights = "";
 
-    // Rules with many parameter values (γ sweeps) would otherwise keep a kernel per value.
-    private const int MaxKernels = 16;
+    // Kernels of modified weights hold packed copies (Winograd's are 4× the weight, forward and transpose each): a layer
+    // keeps those of the two modifiers used last (W⁺ and W⁻ for αβ, the two γ variants), so switching composites or sweeping
+    // γ repacks instead of piling up copies.
+    private const int KeptModifiers = 2;
 
     private DnnlConvolution Kernel(KernelKey key, WeightModifier? modifier)
     {
@@ -89,8 +91,8 @@ public sealed class Conv2d : Layer, ILinearLayer
             if (_kernelsFrom is not null && (!ReferenceEquals(_kernelsFrom, Weight) || _kernelsVersion != Weight.version || !ReferenceEquals(_kernelsBias, Bias)
                 || (Bias is not null && _kernelsBiasVersion != Bias.version)))
                 DropKernels();
+            if (key.Modifier != OwnWeights) UseModifier(key.Modifier);
             if (_kernels.TryGetValue(key, out DnnlConvolution? kernel)) return kernel;
-            if (_kernels.Count >= MaxKernels) DropKernels();
             // The native kernel keeps its own reference to modified weights: the managed copies can go.
             using Tensor? weight = modifier?.Apply(Weight);
             using Tensor? bias = modifier is not null && key.Bias ? modifier.Apply(Bias!) : null;
@@ -110,6 +112,7 @@ public sealed class Conv2d : Layer, ILinearLayer
         string key = modifier?.Key ?? OwnWeights;
         lock (_kernelLock)
         {
+            if (key != OwnWeights) UseModifier(key);
             foreach (bool bias in new[] { true, false })
                 if (_kernelsFrom is not null && ReferenceEquals(_kernelsFrom, Weight) && _kernelsVersion == Weight.version
                     && _kernels.TryGetValue(new KernelKey(key, bias, true, ConvolutionEpilogue.None), out DnnlConvolution? kernel))
@@ -118,8 +121,33 @@ public sealed class Conv2d : Layer, ILinearLayer
         return Kernel(new KernelKey(key, modifier is null && Bias is not null, true, ConvolutionEpilogue.None), modifier);
     }
 
+    /// <summary>Marks <paramref name="modifier"/> used last, dropping the kernels of the least recently used beyond <see cref="KeptModifiers"/>.</summary>
+    private void UseModifier(string modifier)
+    {
+        _modifiersByUse.Remove(modifier);
+        _modifiersByUse.Add(modifier);
+        if (_modifiersByUse.Count <= KeptModifiers) return;
+        string evicted = _modifiersByUse[0];
+        _modifiersByUse.RemoveAt(0);
+        foreach (KernelKey stale in _kernels.Keys.Where(k => k.Modifier == evicted).ToArray())
+        {
+            _kernels[stale].Dispose();
+            _kernels.Remove(stale);
+        }
+    }
+
+    /// <summary>The modifiers whose kernels this layer keeps, least recently used first (a diagnostic for tests).</summary>
+    internal string[] KeptModifierKeys
+    {
+        get
+        {
+            lock (_kernelLock) return _kernels.Keys.Select(k => k.Modifier).Where(m => m != OwnWeights).Distinct().OrderBy(_modifiersByUse.IndexOf).ToArray();
+        }
+    }
+
     private void DropKernels()
     {
+        _modifiersByUse.Clear();
         foreach (DnnlConvolution kernel in _kernels.Values) kernel.Dispose();
         _kernels.Clear();
         _kernelsFrom = null;
@@ -127,6 +155,7 @@ public sealed class Conv2d : Layer, ILinearLayer
 
     private readonly object _kernelLock = new();
     private readonly Dictionary<KernelKey, DnnlConvolution> _kernels = [];
+    private readonly List<string> _modifiersByUse = [];
     private Tensor? _kernelsFrom, _kernelsBias;
     private long _kernelsVersion, _kernelsBiasVersion;
 
