@@ -97,7 +97,8 @@ public sealed class Network : IDisposable
     /// Whether input-gradient passes — the transposed convolutions of the gradient and of every rule that transposes a
     /// layer with its own weights (LRP-0/ε, guided, deconv, RSP's gradients, …) — run qualifying convolutions (3×3,
     /// stride 1, one group, channel counts dividing by 16, float32 CPU) through oneDNN's Winograd kernels: about 2×
-    /// faster per such layer. Recorded forwards stay libtorch's, so every ReLU gate, max-pool winner and threshold is
+    /// faster per such layer; so do LRP rules' forwards and transposes with modified weights (W⁺, W⁻, …), and recordings
+    /// that ask for it (<see cref="RecordedConvolutions.Winograd"/>). Other recorded forwards stay libtorch's, so every ReLU gate, max-pool winner and threshold is
     /// decided on the exact values; maps then differ from the direct kernels' by the transposes' rounding (~10⁻⁶
     /// relative per layer; on the reference CNN every map still matches Captum and Zennit within 10⁻⁴). RectGrad
     /// keeps exact transposes (its percentile thresholds are discontinuous in the gradient). Set false for libtorch's
