@@ -137,6 +137,33 @@ public sealed class ModifiedWeightPassesTests : TorchTest
     }
 
     [TestMethod]
+    public void Threads_that_evict_each_others_modifier_kernels_still_get_right_values()
+    {
+        // Three modifiers on one layer from two threads: each lookup may evict a kernel the other thread is about to run.
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(43);
+        using Network network = VggLike(g);
+        ILinearLayer layer = (Conv2d)network["wino"];
+        Tensor input = randn([2, 16, 12, 10], g).relu();
+        WeightModifier[] modifiers = [WeightModifier.Positive, WeightModifier.Negative, WeightModifier.Gamma(0.25, positive: true)];
+        network.WinogradGradients = false;
+        Tensor[] expected = modifiers.Select(m => layer.ForwardModified(input, m, withBias: true)).ToArray();
+        network.WinogradGradients = true;
+        double[] worst = new double[2];
+        Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, thread =>
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                using DisposeScope iteration = NewDisposeScope(); // scopes are per thread
+                int k = (i + thread) % modifiers.Length;
+                Tensor output = layer.ForwardModified(input, modifiers[k], withBias: true);
+                worst[thread] = Math.Max(worst[thread], (output - expected[k]).abs().max().item<double>() / Range(expected[k]));
+            }
+        });
+        Assert.IsLessThan(1e-5, worst.Max(), "relative error of the modified forwards under contention");
+    }
+
+    [TestMethod]
     public void Modifiers_compute_what_their_names_say()
     {
         using DisposeScope scope = NewDisposeScope();

@@ -71,7 +71,27 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// </summary>
     internal (Tensor output, bool blocked)? ForwardOneDnn(Tensor input, bool inputBlocked, bool winograd,
         ConvolutionEpilogue epilogue = ConvolutionEpilogue.None, Tensor? accumulate = null) =>
-        Kernel(new KernelKey(OwnWeights, Bias is not null, winograd, epilogue), null).Forward(input, inputBlocked, accumulate);
+        OnKernel(() => Kernel(new KernelKey(OwnWeights, Bias is not null, winograd, epilogue), null), k => k.Forward(input, inputBlocked, accumulate));
+
+    /// <summary>
+    /// <paramref name="call"/> on the kernel <paramref name="kernel"/> looks up. Another thread may drop that kernel between
+    /// the lookup and the call (a weight changed, a modifier evicted): it is looked up again, and after a few such races
+    /// the result is null, so the caller runs libtorch's kernel instead.
+    /// </summary>
+    private static T? OnKernel<T>(Func<DnnlConvolution> kernel, Func<DnnlConvolution, T?> call)
+    {
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            try
+            {
+                return call(kernel());
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+        return default;
+    }
 
     // Kernels by (weight modifier, bias, Winograd allowed, epilogue); each keeps packed weights per input shape.
     private readonly record struct KernelKey(string Modifier, bool Bias, bool Winograd, ConvolutionEpilogue Epilogue);
@@ -192,7 +212,7 @@ public sealed class Conv2d : Layer, ILinearLayer
     private Tensor? WinogradForward(Tensor input, KernelKey key, WeightModifier? modifier)
     {
         using Tensor blockedInput = Dnnl.ToBlocked(input);
-        if (Kernel(key, modifier).Forward(blockedInput, inputBlocked: true) is not { } result) return null;
+        if (OnKernel(() => Kernel(key, modifier), k => k.Forward(blockedInput, inputBlocked: true)) is not { } result) return null;
         Interlocked.Increment(ref _oneDnnPasses);
         if (!result.blocked) return result.output;
         using (result.output) return Dnnl.ToDense(result.output);
@@ -201,7 +221,8 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// <summary>The transpose with modified weights, through the same kept kernels where the layer qualifies.</summary>
     public Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier)
     {
-        if (TakesWinogradTranspose(gradOutput, input) && TransposeKernel(modifier).BackwardData(gradOutput, input.shape[2], input.shape[3]) is { } fast)
+        if (TakesWinogradTranspose(gradOutput, input)
+            && OnKernel(() => TransposeKernel(modifier), k => k.BackwardData(gradOutput, input.shape[2], input.shape[3])) is { } fast)
         {
             Interlocked.Increment(ref _oneDnnPasses);
             return fast;
@@ -221,7 +242,7 @@ public sealed class Conv2d : Layer, ILinearLayer
     public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight, bool exact)
     {
         if (!exact && ReferenceEquals(weight, Weight) && TakesWinogradTranspose(gradOutput, input)
-            && TransposeKernel(null).BackwardData(gradOutput, input.shape[2], input.shape[3]) is { } fast)
+            && OnKernel(() => TransposeKernel(null), k => k.BackwardData(gradOutput, input.shape[2], input.shape[3])) is { } fast)
         {
             Interlocked.Increment(ref _oneDnnPasses);
             return fast;
