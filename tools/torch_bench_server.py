@@ -4,7 +4,7 @@
 A long-lived process: the CLI writes one JSON request per line to stdin and reads one JSON reply per line,
 so both sides are timed alternately in the same run, on the same machine, with the same thread count.
 Request: {"task": "vgg16-convs" | "forward" | "gradient" | "integrated-gradients" | "smoothgrad" | "gradcam" | "gradcam-plus-plus"
-          | "scorecam" | "rise" | "occlusion" | "dmbp", "model": "resnet50", "batch": 1, "size": 224, "iters": 5, "threads": 2,
+          | "scorecam" | "rise" | "occlusion" | "dmbp" | "lrp-epsilon-plus-flat" | "lrp-epsilon-alpha2-beta1-flat" (VGG-style models), "model": "resnet50", "batch": 1, "size": 224, "iters": 5, "threads": 2,
           "steps": 32, "samples": 16, "iterations": 200}
           Optional per task (defaults = our options' defaults): scorecam "layer" (torch module name), "chunk" (16);
           rise "masks" (4000), "grid" (7), "probability" (0.5), "score" ("probability"), "chunk" (6);
@@ -155,7 +155,71 @@ def method_task(req):
                               req.get("score", "logit"), int(req.get("chunk", _OUR_SUB_BATCH)))
     if task == "dmbp":
         return dmbp_task(model, x, targets, int(req.get("iterations", 200)))
+    if task in ("lrp-epsilon-plus-flat", "lrp-epsilon-alpha2-beta1-flat"):
+        return lrp_task(model, x, targets, alpha_beta=task == "lrp-epsilon-alpha2-beta1-flat")
     raise ValueError(f"unknown task {task}")
+
+
+def lrp_task(model, x, targets, alpha_beta):
+    """EpsilonPlusFlat / EpsilonAlpha2Beta1Flat on a VGG-style model (features, avgpool, classifier), the same computation
+    as ours written lean in torch: one no-grad forward keeping each layer's input, then per layer the rule's modified
+    forward and its transpose through autograd (input gradients only) — flat on the first convolution, z+ (or alpha2-beta1)
+    on the others, epsilon on the dense layers, ReLUs passed, max pools by their gradient, the average pool by the z rule.
+    Zennit runs the model's own backward besides (its hooks replace each layer's gradient), so it costs more than this."""
+    if not (hasattr(model, "features") and hasattr(model, "classifier")):
+        raise ValueError("the lrp task takes a VGG-style model (features, avgpool, classifier)")
+    layers = list(model.features) + [model.avgpool, "flatten"] + list(model.classifier)
+    first_conv = next(m for m in layers if isinstance(m, torch.nn.Conv2d))
+    eps = 1e-6
+
+    def stabilize(z):
+        return z + eps * (z >= 0).to(z.dtype) * 2 - eps
+
+    def modified(m, a, weight, bias):
+        return F.conv2d(a, weight, bias, m.stride, m.padding, m.dilation, m.groups)
+
+    def through(z, a, s):
+        return torch.autograd.grad(z, a, s)[0]
+
+    def run():
+        inputs = []
+        h = x
+        with torch.no_grad():
+            for m in layers:
+                inputs.append(h)
+                h = torch.flatten(h, 1) if m == "flatten" else m(h)
+            r = torch.zeros_like(h).scatter(1, targets[:, None], h.gather(1, targets[:, None]))
+        for m, a in reversed(list(zip(layers, inputs))):
+            if m == "flatten":
+                r = r.reshape(a.shape)
+                continue
+            if isinstance(m, (torch.nn.ReLU, torch.nn.Dropout)):
+                continue
+            a = a.detach().requires_grad_(True)
+            with torch.enable_grad():
+                if isinstance(m, torch.nn.MaxPool2d):
+                    r = through(m(a), a, r)
+                elif isinstance(m, torch.nn.AdaptiveAvgPool2d):
+                    z = m(a)
+                    r = a * through(z, a, r / stabilize(z))
+                elif isinstance(m, torch.nn.Linear):
+                    z = m(a)
+                    r = a * through(z, a, r / stabilize(z))
+                elif m is first_conv:
+                    ones = torch.ones_like(m.weight)
+                    z = modified(m, torch.ones_like(a), ones, None)
+                    r = through(modified(m, a, ones, None), a, r / stabilize(z))
+                else:
+                    wp, bp = m.weight.clamp(min=0), m.bias.clamp(min=0)
+                    zp = modified(m, a, wp, bp)
+                    positive = a * through(zp, a, r / stabilize(zp))
+                    if alpha_beta:
+                        zn = modified(m, a, m.weight.clamp(max=0), m.bias.clamp(max=0))
+                        r = 2 * positive - a * through(zn, a, r / stabilize(zn))
+                    else:
+                        r = positive
+        return r
+    return run
 
 
 def _pair(value):

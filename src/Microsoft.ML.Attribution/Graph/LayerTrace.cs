@@ -25,13 +25,18 @@ public sealed class LayerTrace
 
     private Dictionary<(object Owner, string Key), Tensor>? _cache;
 
+    /// <summary>Whether <see cref="GetOrAdd"/> keeps what it computes (set through <see cref="Tape.KeepsDerivedValues"/>).</summary>
+    internal bool KeepsDerived { get; set; }
+
     /// <summary>
-    /// A tensor derived from this trace alone (e.g. a rule's modified forward z = W⁺x + b⁺), computed once per tape: methods that
-    /// propagate several seeds over one recorded pass (CLRP, SGLRP, several targets) reuse it. <paramref name="owner"/> and
-    /// <paramref name="key"/> identify what was computed (the layer view and the rule's variant); the tape disposes the cache.
+    /// A tensor derived from this trace alone (e.g. a rule's modified forward z = W⁺x + b⁺). When the tape keeps derived values
+    /// (<see cref="Tape.KeepsDerivedValues"/>: methods that propagate several seeds over one recorded pass, such as CLRP and
+    /// SGLRP) it is computed once per tape and the tape disposes it; otherwise it is computed afresh and the caller owns it.
+    /// <paramref name="owner"/> and <paramref name="key"/> identify what was computed (the layer view and the rule's variant).
     /// </summary>
     public Tensor GetOrAdd(object owner, string key, Func<Tensor> compute)
     {
+        if (!KeepsDerived) return compute();
         _cache ??= new();
         if (_cache.TryGetValue((owner, key), out Tensor? cached)) return cached;
         Tensor value = compute().DetachFromDisposeScope();

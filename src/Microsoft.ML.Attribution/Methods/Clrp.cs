@@ -69,6 +69,7 @@ public sealed class Clrp : BackwardMethod
     {
         Network network = Prepared;
         using Tape tape = network.Record(input);
+        tape.KeepsDerivedValues = true; // two or more propagations reuse each layer's modified forward
         ContrastiveLrp.RequireClassScores(tape.Logits, "CLRP");
         var (targets, scores) = ResolveTargets(tape.Logits, target);
         Tensor targetSeed = Backpropagation.OneHot(tape.Logits, targets, TargetLogits(tape.Logits, targets));

@@ -54,6 +54,7 @@ public sealed class Sglrp : BackwardMethod
     {
         Network network = Prepared;
         using Tape tape = network.Record(input);
+        tape.KeepsDerivedValues = true; // two or more propagations reuse each layer's modified forward
         ContrastiveLrp.RequireClassScores(tape.Logits, "SGLRP");
         var (targets, scores) = ResolveTargets(tape.Logits, target);
         var (targetSeed, dualSeed) = Seeds(tape.Logits, targets, Options.TargetEpsilon);
