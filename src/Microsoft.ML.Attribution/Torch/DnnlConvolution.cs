@@ -50,6 +50,10 @@ internal sealed class DnnlConvolution : IDisposable
         return status == 0 ? null : NativeResult.WrapOptional(output);
     });
 
+    /// <summary>The scratch the forward plan for an [N, C, H, W] input wants (−1 when oneDNN has no kernel): a diagnostic.</summary>
+    public long ScratchBytes(long[] shape, bool blocked) =>
+        Use(handle => NativeMethods.MLADnnl_conv_scratch_bytes(handle, shape[0], shape[1], shape[2], shape[3], blocked ? 1 : 0));
+
     /// <summary>Runs a native call on the handle, which a concurrent <see cref="Dispose"/> frees only after the call returns.</summary>
     private T Use<T>(Func<IntPtr, T> call)
     {

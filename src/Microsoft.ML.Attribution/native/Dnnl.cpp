@@ -6,6 +6,9 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -283,6 +286,29 @@ at::Tensor reorder_activation(const at::Tensor& given, bool to_blocked) {
   return y;
 }
 
+// Winograd's scratch can hold the transformed tiles of every row of the batch (VGG16's 112×112 layers: ~28 MB a row),
+// so beyond this bound a batch runs in chunks of rows: the same work per row, the scratch bounded.
+std::atomic<size_t> scratch_per_call{size_t(128) << 20};
+
+// Rows per call for a plan made for `rows` rows: all of them, or as many as keep the scratch under the bound.
+int64_t rows_per_call(size_t scratch_bytes, int64_t rows) {
+  const size_t limit = scratch_per_call.load();
+  if (rows <= 1 || scratch_bytes <= limit) return rows;
+  const size_t per_row = std::max<size_t>(1, (scratch_bytes + rows - 1) / rows);
+  return std::max<int64_t>(1, std::min<int64_t>(rows, (int64_t)(limit / per_row)));
+}
+
+// The plans for the chunks of an n-row batch — (first row, plan) — or none when one is unsupported.
+template <class PlanFor>
+auto chunk_plans(int64_t n, int64_t chunk, PlanFor plan_for) {
+  using PlanPtr = decltype(plan_for(int64_t(1)));
+  std::vector<std::pair<int64_t, PlanPtr>> calls;
+  PlanPtr full = plan_for(chunk), rest = n % chunk != 0 ? plan_for(n % chunk) : full;
+  if (!full->supported || !rest->supported) return calls;
+  for (int64_t row = 0; row < n; row += chunk) calls.emplace_back(row, n - row >= chunk ? full : rest);
+  return calls;
+}
+
 }  // namespace
 
 EXPORT_API(void*) MLADnnl_conv_new(Tensor weight, Tensor bias, const int64_t* stride, const int64_t* padding, const int64_t* dilation,
@@ -312,6 +338,22 @@ EXPORT_API(void*) MLADnnl_conv_new(Tensor weight, Tensor bias, const int64_t* st
 
 EXPORT_API(void) MLADnnl_conv_free(void* conv) { delete static_cast<Convolution*>(conv); }
 
+// The scratch a forward plan for this input wants (bytes; -1 when oneDNN has no kernel): a diagnostic for tests.
+EXPORT_API(int64_t) MLADnnl_conv_scratch_bytes(void* handle, int64_t n, int64_t c, int64_t h, int64_t w, int32_t blocked) {
+  try {
+    auto plan = static_cast<Convolution*>(handle)->plan_for({n, c, h, w}, blocked != 0);
+    return plan->supported ? (int64_t)plan->scratch_bytes : -1;
+  } catch (...) {
+    record_current_exception();
+    return -1;
+  }
+}
+
+// The scratch bound per convolution call in bytes (0: every call in one piece); returns the previous bound.
+EXPORT_API(int64_t) MLADnnl_set_scratch_per_call(int64_t bytes) {
+  return (int64_t)scratch_per_call.exchange(bytes <= 0 ? SIZE_MAX : (size_t)bytes);
+}
+
 // Runs the convolution on a dense [N,C,H,W] or blocked input. Returns 1 and the output (blocked when the output channel
 // count divides by 16, else dense) in *out; 0 when oneDNN has no kernel for it (the caller runs the dense path); -1 on error.
 // An accumulating convolution adds its result to `accumulate` (shaped like the output) in place and returns it.
@@ -324,6 +366,10 @@ EXPORT_API(int32_t) MLADnnl_conv_forward(void* handle, Tensor x, int32_t x_block
     auto in = logical_sizes(input, x_blocked != 0);
     auto plan = conv->plan_for(in, x_blocked != 0);
     if (!plan->supported) return 0;
+    const int64_t chunk = rows_per_call(plan->scratch_bytes, in[0]);
+    auto calls = chunk == in[0] ? std::vector<std::pair<int64_t, decltype(plan)>>{{0, plan}}
+                                : chunk_plans(in[0], chunk, [&](int64_t rows) { return conv->plan_for({rows, in[1], in[2], in[3]}, x_blocked != 0); });
+    if (calls.empty()) return 0;
     at::Tensor y;
     if (accumulate != nullptr) {
       y = *accumulate;
@@ -337,13 +383,16 @@ EXPORT_API(int32_t) MLADnnl_conv_forward(void* handle, Tensor x, int32_t x_block
     } else {
       y = new_activation(in[0], plan->out_channels, plan->out_h, plan->out_w, plan->blocked_out);
     }
-    std::unordered_map<int, memory> args{
-        {DNNL_ARG_SRC, memory(plan->input_side, cpu_engine(), input.data_ptr())},
-        {DNNL_ARG_WEIGHTS, plan->weights},
-        {DNNL_ARG_DST, memory(plan->output_side, cpu_engine(), y.data_ptr())}};
-    if (conv->bias.defined())
-      args.emplace(DNNL_ARG_BIAS, memory({{plan->out_channels}, memory::data_type::f32, tag::x}, cpu_engine(), conv->bias.data_ptr()));
-    run(plan->primitive, std::move(args), plan->scratch_bytes);
+    const int64_t in_row = in[1] * in[2] * in[3], out_row = plan->out_channels * plan->out_h * plan->out_w;
+    for (const auto& [row, part] : calls) {
+      std::unordered_map<int, memory> args{
+          {DNNL_ARG_SRC, memory(part->input_side, cpu_engine(), input.data_ptr<float>() + row * in_row)},
+          {DNNL_ARG_WEIGHTS, part->weights},
+          {DNNL_ARG_DST, memory(part->output_side, cpu_engine(), y.data_ptr<float>() + row * out_row)}};
+      if (conv->bias.defined())
+        args.emplace(DNNL_ARG_BIAS, memory({{part->out_channels}, memory::data_type::f32, tag::x}, cpu_engine(), conv->bias.data_ptr()));
+      run(part->primitive, std::move(args), part->scratch_bytes);
+    }
     *out = wrap(std::move(y));
     *out_blocked = plan->blocked_out ? 1 : 0;
     return 1;
@@ -387,15 +436,21 @@ EXPORT_API(int32_t) MLADnnl_conv_backward_data(void* handle, Tensor grad_out, in
     const int64_t n = grad_out->size(0), c = conv->weight.size(1) * conv->groups;
     auto plan = conv->backward_plan_for({n, c, in_h, in_w});
     if (!plan->supported) return 0;
+    const int64_t chunk = rows_per_call(plan->scratch_bytes, n);
+    auto calls = chunk == n ? std::vector<std::pair<int64_t, decltype(plan)>>{{0, plan}}
+                            : chunk_plans(n, chunk, [&](int64_t rows) { return conv->backward_plan_for({rows, c, in_h, in_w}); });
+    if (calls.empty()) return 0;
     TORCH_CHECK(plan->output_side.dims() == memory::dims({n, grad_out->size(1), grad_out->size(2), grad_out->size(3)}),
                 "the output gradient's shape ", grad_out->sizes(), " does not match the convolution of a ", n, "x", c, "x", in_h, "x", in_w, " input");
     at::Tensor gy = reorder_activation(*grad_out, true);
     at::Tensor gx = new_activation(n, c, in_h, in_w, true);
-    run(plan->primitive,
-        {{DNNL_ARG_DIFF_DST, memory(plan->output_side, cpu_engine(), gy.data_ptr())},
-         {DNNL_ARG_WEIGHTS, plan->weights},
-         {DNNL_ARG_DIFF_SRC, memory(plan->input_side, cpu_engine(), gx.data_ptr())}},
-        plan->scratch_bytes);
+    const int64_t out_row = grad_out->size(1) * grad_out->size(2) * grad_out->size(3), in_row = c * in_h * in_w;
+    for (const auto& [row, part] : calls)
+      run(part->primitive,
+          {{DNNL_ARG_DIFF_DST, memory(part->output_side, cpu_engine(), gy.data_ptr<float>() + row * out_row)},
+           {DNNL_ARG_WEIGHTS, part->weights},
+           {DNNL_ARG_DIFF_SRC, memory(part->input_side, cpu_engine(), gx.data_ptr<float>() + row * in_row)}},
+          part->scratch_bytes);
     *out = wrap(reorder_activation(gx, false));
     return 1;
   } catch (...) {

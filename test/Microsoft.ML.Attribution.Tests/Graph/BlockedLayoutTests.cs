@@ -7,6 +7,7 @@ using Microsoft.ML.Attribution.Rules;
 using Microsoft.ML.Attribution.Tests.Onnx;
 using Microsoft.ML.Attribution.Torch;
 using static Microsoft.ML.Attribution.Torch.torch;
+using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Tests.Graph;
 
@@ -199,6 +200,37 @@ public sealed class BlockedLayoutTests : TorchTest
         Assert.AreEqual(0, ((Conv2d)network["stem"]).OneDnnPasses, "3 input channels: libtorch's");
         AssertClose(denseLogits, winoLogits, 0, "recorded logits: the forward is libtorch's either way");
         AssertClose(denseGradient, winoGradient, 2e-5 * Range(denseGradient), "input gradient");
+    }
+
+    [TestMethod]
+    public void A_batch_runs_in_chunks_of_rows_under_the_scratch_bound_with_the_same_values()
+    {
+        // Winograd's scratch can grow with the rows; past the bound a batch runs as chunks (here 2 + 2 + 1 rows).
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(53);
+        Tensor weight = randn([32, 16, 3, 3], g) * 0.1, bias = randn([32], g);
+        using var kernel = new DnnlConvolution(weight, bias, [1, 1], [1, 1, 1, 1], [1, 1], 1, allowWinograd: true, ConvolutionEpilogue.None);
+        Tensor x = Dnnl.ToBlocked(randn([5, 16, 24, 20], g));
+        Tensor gradOut = randn([5, 32, 24, 20], g);
+        long scratch = kernel.ScratchBytes([5, 16, 24, 20], blocked: true);
+        Assert.IsGreaterThan(0L, scratch, "the plan wants scratch");
+        long previous = Dnnl.SetScratchPerCall(0);
+        try
+        {
+            Tensor whole = Dnnl.ToDense(kernel.Forward(x, inputBlocked: true)!.Value.output);
+            Tensor wholeGradient = kernel.BackwardData(gradOut, 24, 20)!;
+            Dnnl.SetScratchPerCall(scratch * 2 / 5 + scratch / 10); // room for 2 rows, not 3
+            Tensor chunked = Dnnl.ToDense(kernel.Forward(x, inputBlocked: true)!.Value.output);
+            Tensor chunkedGradient = kernel.BackwardData(gradOut, 24, 20)!;
+            AssertClose(whole, chunked, 1e-5 * Range(whole), "forward in chunks of rows");
+            AssertClose(wholeGradient, chunkedGradient, 1e-5 * Range(wholeGradient), "backward-data in chunks of rows");
+            Tensor expected = F.conv2d(Dnnl.ToDense(x), weight, bias, [1, 1], [1, 1, 1, 1], [1, 1], 1);
+            AssertClose(expected, chunked, 2e-5 * Range(expected), "chunked forward vs libtorch");
+        }
+        finally
+        {
+            Dnnl.SetScratchPerCall(previous);
+        }
     }
 
     [TestMethod]
