@@ -22,6 +22,9 @@ internal static class Dnnl
     /// </summary>
     public static long SetScratchPerCall(long bytes) => NativeMethods.MLADnnl_set_scratch_per_call(bytes);
 
+    /// <summary>Bytes of convolution weights packed so far in this process (a diagnostic for tests).</summary>
+    public static long PackedBytesTotal => NativeMethods.MLADnnl_packed_bytes_total();
+
     /// <summary>[N, C, H, W] → [N, C/16, H, W, 16]; C must divide by 16.</summary>
     public static Tensor ToBlocked(Tensor dense) => NativeResult.Wrap(NativeMethods.MLADnnl_to_blocked(dense.Handle), "to the blocked layout", dense);
 

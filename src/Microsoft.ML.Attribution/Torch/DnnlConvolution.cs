@@ -14,11 +14,21 @@ internal sealed class DnnlConvolution : IDisposable
     private readonly object _lock = new();
     private int _running;
 
+    /// <summary>
+    /// A convolution of <paramref name="weight"/>; <paramref name="sharePackedWith"/> (optional) is one made from the same
+    /// weights (another epilogue or bias, the same values) whose packed copies this one shares rather than packing its
+    /// own: a layer's fused-ReLU, plain and accumulating kernels hold one set.
+    /// </summary>
     public unsafe DnnlConvolution(Tensor weight, Tensor? bias, long[] stride, long[] padding, long[] dilation, long groups, bool allowWinograd,
-        ConvolutionEpilogue epilogue)
+        ConvolutionEpilogue epilogue, DnnlConvolution? sharePackedWith = null)
     {
-        fixed (long* s = stride, p = padding, d = dilation)
-            _handle = NativeMethods.MLADnnl_conv_new(weight.Handle, bias?.Handle ?? TensorHandle.Null, s, p, d, groups, allowWinograd ? 1 : 0, (int)epilogue);
+        IntPtr Create(IntPtr shared)
+        {
+            fixed (long* s = stride, p = padding, d = dilation)
+                return NativeMethods.MLADnnl_conv_new(weight.Handle, bias?.Handle ?? TensorHandle.Null, s, p, d, groups, allowWinograd ? 1 : 0,
+                    (int)epilogue, shared);
+        }
+        _handle = sharePackedWith is null ? Create(IntPtr.Zero) : sharePackedWith.Use(Create);
         if (_handle == IntPtr.Zero) throw NativeResult.Error("oneDNN convolution", weight, bias);
     }
 

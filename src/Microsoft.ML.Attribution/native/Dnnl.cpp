@@ -20,6 +20,9 @@ using dnnl::memory;
 using tag = memory::format_tag;
 constexpr int64_t kBlock = 16;
 
+// Bytes of weights packed so far, process-wide (a diagnostic: tests check that kernels share their packed copies).
+std::atomic<int64_t> packed_bytes_total{0};
+
 dnnl::engine& cpu_engine() {
   static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   return engine;
@@ -114,20 +117,31 @@ struct Convolution {
            dilation[0] == 1 && dilation[1] == 1;
   }
 
-  // Packed copies of the weights, shared by every plan (any input shape) that wants the same layout.
-  std::vector<memory> packed;
+  // Packed copies of the weights, shared by every plan (any input shape) that wants the same layout — and by the other
+  // convolutions made from the same weights with another epilogue (a layer's fused-ReLU, plain and accumulating kernels).
+  struct PackedWeights {
+    std::mutex lock;
+    std::vector<memory> copies;
+  };
+  std::shared_ptr<PackedWeights> packed = std::make_shared<PackedWeights>();
 
-  // This layer's weights reordered into the layout a primitive wants (called under the lock).
+  // Distinct layouts a layer's weights are packed in stay few; past this many (shapes that each want their own), start over.
+  static constexpr size_t kMaxPacked = 8;
+
+  // This layer's weights reordered into the layout a primitive wants.
   memory pack_weights(const memory::desc& wanted, int64_t in_channels) {
-    for (const memory& m : packed)
+    std::lock_guard<std::mutex> guard(packed->lock);
+    for (const memory& m : packed->copies)
       if (m.get_desc() == wanted) return m;
+    if (packed->copies.size() >= kMaxPacked) packed->copies.clear();  // plans keep their own references
     at::Tensor w = weight.contiguous();
     memory plain(memory::desc(weight_dims(in_channels), memory::data_type::f32, groups == 1 ? tag::oihw : tag::goihw), cpu_engine(), w.data_ptr());
     memory copy(wanted, cpu_engine());
     dnnl::stream stream(cpu_engine());
     dnnl::reorder(plain, copy).execute(stream, plain, copy);
     stream.wait();
-    packed.push_back(copy);
+    packed->copies.push_back(copy);
+    packed_bytes_total += wanted.get_size();
     return copy;
   }
 
@@ -138,7 +152,6 @@ struct Convolution {
     if (plans.size() + backward_plans.size() < kMaxPlans) return;
     plans.clear();
     backward_plans.clear();
-    packed.clear();
   }
 
   // The input-gradient (transposed) convolution for an input of these sizes, both sides blocked; Winograd when allowed.
@@ -311,12 +324,19 @@ auto chunk_plans(int64_t n, int64_t chunk, PlanFor plan_for) {
 
 }  // namespace
 
+// `share_packed_with` (or null): a convolution made from the same weights (another epilogue) whose packed copies this
+// one shares instead of packing its own.
 EXPORT_API(void*) MLADnnl_conv_new(Tensor weight, Tensor bias, const int64_t* stride, const int64_t* padding, const int64_t* dilation,
-                                   int64_t groups, int32_t allow_winograd, int32_t epilogue) {
+                                   int64_t groups, int32_t allow_winograd, int32_t epilogue, void* share_packed_with) {
   try {
     TORCH_CHECK(weight->dim() == 4 && weight->scalar_type() == at::kFloat && weight->device().is_cpu(),
                 "oneDNN convolutions take a float32 CPU [out, in/groups, kH, kW] weight");
     auto conv = new Convolution();
+    if (share_packed_with != nullptr) {
+      auto other = static_cast<Convolution*>(share_packed_with);
+      TORCH_CHECK(other->weight.sizes() == weight->sizes(), "packed weights are shared only between convolutions of the same weights");
+      conv->packed = other->packed;
+    }
     conv->weight = *weight;
     if (bias != nullptr) conv->bias = bias->contiguous();
     for (int i = 0; i < 2; i++) {
@@ -348,6 +368,8 @@ EXPORT_API(int64_t) MLADnnl_conv_scratch_bytes(void* handle, int64_t n, int64_t 
     return -1;
   }
 }
+
+EXPORT_API(int64_t) MLADnnl_packed_bytes_total() { return packed_bytes_total.load(); }
 
 // The scratch bound per convolution call in bytes (0: every call in one piece); returns the previous bound.
 EXPORT_API(int64_t) MLADnnl_set_scratch_per_call(int64_t bytes) {

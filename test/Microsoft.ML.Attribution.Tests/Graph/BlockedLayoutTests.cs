@@ -203,6 +203,24 @@ public sealed class BlockedLayoutTests : TorchTest
     }
 
     [TestMethod]
+    public void A_layers_kernels_share_one_set_of_packed_weights()
+    {
+        // The recorded pass (no epilogue), the fused-ReLU forward and the bias-free variant of a layer pack its weights once.
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(59);
+        var conv = new Conv2d("c", "x", "y", randn([32, 16, 3, 3], g) * 0.1, randn([32], g), [1, 1], [1, 1, 1, 1], [1, 1], 1);
+        using var network = new Network([conv, new Relu("r", "y", "z")], [new GraphInput("x", [16, 12, 12], ScalarType.Float32)], ["z"]);
+        Tensor x = Dnnl.ToBlocked(randn([2, 16, 12, 12], g));
+        long before = Dnnl.PackedBytesTotal;
+        Tensor plain = Dnnl.ToDense(conv.ForwardOneDnn(x, inputBlocked: true, winograd: true)!.Value.output);
+        long once = Dnnl.PackedBytesTotal - before;
+        Assert.IsGreaterThan(0L, once, "the first kernel packs the weights");
+        Tensor fused = Dnnl.ToDense(conv.ForwardOneDnn(x, inputBlocked: true, winograd: true, ConvolutionEpilogue.Relu)!.Value.output);
+        Assert.AreEqual(once, Dnnl.PackedBytesTotal - before, "the fused-ReLU kernel reuses the packed copy");
+        AssertClose(plain.relu(), fused, 0, "same packed weights, same values");
+    }
+
+    [TestMethod]
     public void A_batch_runs_in_chunks_of_rows_under_the_scratch_bound_with_the_same_values()
     {
         // Winograd's scratch can grow with the rows; past the bound a batch runs as chunks (here 2 + 2 + 1 rows).

@@ -116,7 +116,10 @@ public sealed class Conv2d : Layer, ILinearLayer
             // The native kernel keeps its own reference to modified weights: the managed copies can go.
             using Tensor? weight = modifier?.Apply(Weight);
             using Tensor? bias = modifier is not null && key.Bias ? modifier.Apply(Bias!) : null;
-            kernel = new DnnlConvolution(weight ?? Weight, modifier is null ? Bias : bias, Stride, Padding, Dilation, Groups, key.Winograd, key.Epilogue);
+            // Kernels of the same weights share one set of packed copies, whatever their epilogue, bias or algorithm.
+            DnnlConvolution? sibling = _kernels.FirstOrDefault(k => k.Key.Modifier == key.Modifier).Value;
+            kernel = new DnnlConvolution(weight ?? Weight, modifier is null ? Bias : bias, Stride, Padding, Dilation, Groups, key.Winograd, key.Epilogue,
+                sibling);
             _kernels.Add(key, kernel);
             _kernelsFrom = Weight;
             _kernelsVersion = Weight.version;
