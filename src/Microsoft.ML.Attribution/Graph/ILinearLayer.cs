@@ -20,6 +20,12 @@ public interface ILinearLayer
     Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight);
 
     /// <summary>
+    /// Whether <see cref="ForwardModified"/> and <see cref="TransposeModified"/> use kernels this layer keeps for modified
+    /// weights (convolutions); otherwise rules make the modified weights themselves, once per rule call.
+    /// </summary>
+    bool KeepsModifiedKernels => false;
+
+    /// <summary>
     /// L(x; m(W)) + m(b) (the bias only with <paramref name="withBias"/>). A layer may keep kernels made from the
     /// modified weights, keyed by <see cref="WeightModifier.Key"/>, so repeated passes skip modifying and packing them.
     /// </summary>

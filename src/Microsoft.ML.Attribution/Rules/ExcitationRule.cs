@@ -39,9 +39,10 @@ public sealed class ExcitationRule(bool negateWeights = false) : IRule
         if (trace.Layer is ILinearLayer linear and (Conv2d or Linear))
         {
             WeightModifier w = NegateWeights ? WeightModifier.Negated.Then(WeightModifier.Positive) : WeightModifier.Positive;
-            Tensor z = linear.ForwardModified(a, w, withBias: false);
+            using IDisposable shared = ModifiedPasses.Share();
+            Tensor z = ModifiedPasses.Forward(linear, a, w, withBias: false);
             Tensor s = relevance / (z + Stabilizer);
-            result = a * linear.TransposeModified(s, a, w);
+            result = a * ModifiedPasses.Transpose(linear, s, a, w);
         }
         else if (trace.Layer is AvgPool2d or AdaptiveAvgPool2d)
         {

@@ -26,7 +26,7 @@ public sealed class FlatRule(bool squared = false, double stabilizer = 1e-6) : L
         Tensor unit = ones_like(input);
         Tensor z = Forward(layer, unit, w, false);
         Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer);
-        return layer.TransposeModified(s, input, w);
+        return ModifiedPasses.Transpose(layer, s, input, w);
     }
 
     /// <summary>

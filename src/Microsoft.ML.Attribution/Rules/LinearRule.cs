@@ -20,6 +20,7 @@ public abstract class LinearRule : IRule
         if (trace.Layer is not ILinearLayer layer)
             throw new InvalidOperationException($"Rule '{Name}' needs an affine layer (Conv2d, Linear, BatchNorm), not {trace.Layer}.");
         using var scope = NewDisposeScope();
+        using IDisposable shared = ModifiedPasses.Share();
         LayerTrace? previous = t_trace;
         t_trace = trace;
         try
@@ -58,13 +59,14 @@ public abstract class LinearRule : IRule
     protected static Tensor Forward(ILinearLayer layer, Tensor x, Tensor w, Tensor? b) => layer.ForwardWith(x, w, b);
 
     /// <summary>z = L(x; m(W)) + m(b) (the bias only with <paramref name="withBias"/>).</summary>
-    protected static Tensor Forward(ILinearLayer layer, Tensor x, WeightModifier m, bool withBias) => layer.ForwardModified(x, m, withBias);
+    protected static Tensor Forward(ILinearLayer layer, Tensor x, WeightModifier m, bool withBias) => ModifiedPasses.Forward(layer, x, m, withBias);
 
     /// <summary>x ⊙ Lᵀ(s; w).</summary>
     protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, Tensor w, Tensor input) => x * layer.TransposeWith(s, input, w);
 
     /// <summary>x ⊙ Lᵀ(s; m(W)).</summary>
-    protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, WeightModifier m, Tensor input) => x * layer.TransposeModified(s, input, m);
+    protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, WeightModifier m, Tensor input) =>
+        x * ModifiedPasses.Transpose(layer, s, input, m);
 
     protected static Tensor Positive(Tensor t) => t.clamp_min(0);
 

@@ -33,6 +33,8 @@ public sealed class NegatedWeightRule(LinearRule inner) : LinearRule
 
         public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight) => layer.TransposeWith(gradOutput, input, weight);
 
+        public bool KeepsModifiedKernels => layer.KeepsModifiedKernels;
+
         // Named as "negated, then m", so the wrapped layer can keep kernels for these weights too.
         public Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias) =>
             layer.ForwardModified(input, WeightModifier.Negated.Then(modifier), withBias);

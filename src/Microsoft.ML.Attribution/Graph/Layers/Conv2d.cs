@@ -188,6 +188,9 @@ public sealed class Conv2d : Layer, ILinearLayer
         base.Dispose();
     }
 
+    /// <summary>True: qualifying layers keep Winograd kernels per weight modifier (the others modify afresh, cheaply).</summary>
+    public bool KeepsModifiedKernels => true;
+
     /// <summary>This convolution with other weights/bias (LRP rules use modified weights such as W⁺).</summary>
     public Tensor ForwardWith(Tensor input, Tensor weight, Tensor? bias) =>
         F.conv2d(input, weight, bias, Stride, Padding, Dilation, Groups);
