@@ -36,6 +36,13 @@ public interface ILinearLayer
         return ForwardWith(input, weight, bias);
     }
 
+    /// <summary>
+    /// <paramref name="s"/> with the units whose whole window of <paramref name="x"/> is zero set to 0, where this layer's
+    /// transpose would otherwise spread such a unit's value onto its neighbours as rounding (Winograd mixes a tile). A
+    /// rule that takes x ⊙ Lᵀ(s) loses nothing by it: those units meet only zeros. By default s itself.
+    /// </summary>
+    Tensor DropUnitsOverZeroWindows(Tensor s, Tensor x, Tensor input) => s;
+
     /// <summary>Lᵀ(g; m(W)) for an input shaped like <paramref name="input"/>.</summary>
     Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier)
     {

@@ -61,12 +61,13 @@ public abstract class LinearRule : IRule
     /// <summary>z = L(x; m(W)) + m(b) (the bias only with <paramref name="withBias"/>).</summary>
     protected static Tensor Forward(ILinearLayer layer, Tensor x, WeightModifier m, bool withBias) => ModifiedPasses.Forward(layer, x, m, withBias);
 
-    /// <summary>x ⊙ Lᵀ(s; w).</summary>
-    protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, Tensor w, Tensor input) => x * layer.TransposeWith(s, input, w);
+    /// <summary>x ⊙ Lᵀ(s; w) (units over all-zero windows of x contribute nothing and are dropped first).</summary>
+    protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, Tensor w, Tensor input) =>
+        x * layer.TransposeWith(layer.DropUnitsOverZeroWindows(s, x, input), input, w);
 
     /// <summary>x ⊙ Lᵀ(s; m(W)).</summary>
     protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, WeightModifier m, Tensor input) =>
-        x * ModifiedPasses.Transpose(layer, s, input, m);
+        x * ModifiedPasses.Transpose(layer, layer.DropUnitsOverZeroWindows(s, x, input), input, m);
 
     protected static Tensor Positive(Tensor t) => t.clamp_min(0);
 

@@ -35,6 +35,8 @@ public sealed class NegatedWeightRule(LinearRule inner) : LinearRule
 
         public bool KeepsModifiedKernels => layer.KeepsModifiedKernels;
 
+        public Tensor DropUnitsOverZeroWindows(Tensor s, Tensor x, Tensor input) => layer.DropUnitsOverZeroWindows(s, x, input);
+
         // Named as "negated, then m", so the wrapped layer can keep kernels for these weights too.
         public Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias) =>
             layer.ForwardModified(input, WeightModifier.Negated.Then(modifier), withBias);

@@ -16,9 +16,10 @@ internal static class Dnnl
     public enum PoolKind { Max = 0, AverageCountingPadding = 1, AverageInside = 2 }
 
     /// <summary>
-    /// The most scratch one convolution call may use, in bytes (default 128 MiB; 0 = no bound). Winograd's scratch can hold
-    /// the transformed tiles of every row (VGG16's 112×112 layers: ~28 MB a row), so a larger batch runs in chunks of rows
-    /// under it: VGG16's forward of 11 rows peaked at 1.94 GB, 1.47 GB with the bound, at the same speed. Returns the previous bound.
+    /// The most scratch one convolution call may use, in bytes (default 128 MiB; 0 or less = no bound). Winograd's scratch
+    /// can hold the transformed tiles of every row (VGG16's 112×112 layers: ~28 MB a row), so a larger batch runs in chunks
+    /// of rows under it: VGG16's forward of 11 rows peaked at 1.94 GB, 1.47 GB with the bound, at the same speed. Returns
+    /// the previous bound (−1 when there was none).
     /// </summary>
     public static long SetScratchPerCall(long bytes) => NativeMethods.MLADnnl_set_scratch_per_call(bytes);
 

@@ -331,7 +331,7 @@ EXPORT_API(void*) MLADnnl_conv_new(Tensor weight, Tensor bias, const int64_t* st
   try {
     TORCH_CHECK(weight->dim() == 4 && weight->scalar_type() == at::kFloat && weight->device().is_cpu(),
                 "oneDNN convolutions take a float32 CPU [out, in/groups, kH, kW] weight");
-    auto conv = new Convolution();
+    auto conv = std::make_unique<Convolution>();
     if (share_packed_with != nullptr) {
       auto other = static_cast<Convolution*>(share_packed_with);
       TORCH_CHECK(other->weight.sizes() == weight->sizes(), "packed weights are shared only between convolutions of the same weights");
@@ -349,7 +349,7 @@ EXPORT_API(void*) MLADnnl_conv_new(Tensor weight, Tensor bias, const int64_t* st
     conv->allow_winograd = allow_winograd != 0;
     conv->relu = (epilogue & 1) != 0;
     conv->accumulate = (epilogue & 2) != 0;
-    return conv;
+    return conv.release();
   } catch (...) {
     record_current_exception();
     return nullptr;

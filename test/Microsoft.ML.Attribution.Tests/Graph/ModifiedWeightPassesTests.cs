@@ -85,6 +85,43 @@ public sealed class ModifiedWeightPassesTests : TorchTest
     }
 
     [TestMethod]
+    [DataRow("z-plus without bias")]
+    [DataRow("alpha2-beta1")]
+    [DataRow("excitation")]
+    public void Units_over_all_zero_windows_leak_nothing_through_Winograds_tiles(string rule)
+    {
+        // A zero patch of the input next to non-zero values, and positive biases: units over the patch are active
+        // (relu(b) > 0) but their bias-free z⁺ (or z⁻) is 0, so s = R/ε is huge. Direct transposes send it only onto
+        // the patch's zeros; Winograd's would spread ~10⁻⁷ of it across the tile unless those units are dropped first.
+        using DisposeScope scope = NewDisposeScope();
+        using var g = new Generator(67);
+        var conv = new Conv2d("wino", "x", "y", randn([32, 16, 3, 3], g) * 0.1, randn([32], g).abs() + 0.5, [1, 1], [1, 1, 1, 1], [1, 1], 1);
+        using var network = new Network([conv, new Relu("r", "y", "z")], [new GraphInput("x", [16, 20, 20], ScalarType.Float32)], ["z"]);
+        Tensor x = randn([2, 16, 20, 20], g).relu();
+        x.narrow(2, 4, 10).narrow(3, 3, 12).zero_();
+        IRule chosen = rule switch
+        {
+            "z-plus without bias" => new ZPlusRule(includeBias: false),
+            "alpha2-beta1" => new AlphaBetaRule(2, 1),
+            _ => ExcitationRule.Instance,
+        };
+        Func<Layer, IRule> rules = new Composite(rule, [(Composite.Is<Conv2d>(), chosen), (Composite.IsActivation, PassRule.Instance)]).For(network);
+        Tensor Map()
+        {
+            using Tape tape = network.Record(x);
+            using BackwardResult r = Backpropagation.Run(tape, tape.Output.clone(), rules);
+            return r.Input!.clone();
+        }
+        network.WinogradGradients = false;
+        Tensor exact = Map();
+        network.WinogradGradients = true;
+        Tensor fast = Map();
+        Assert.IsGreaterThan(0, conv.OneDnnPasses, "the Winograd passes ran");
+        Assert.AreEqual(0.0, fast.narrow(2, 5, 8).narrow(3, 4, 10).abs().max().item<float>(), "the patch's interior gets nothing");
+        AssertClose(exact, fast, 1e-5 * Range(exact), $"{rule} beside a zero patch");
+    }
+
+    [TestMethod]
     public void Modified_kernels_follow_a_weight_changed_in_place()
     {
         using DisposeScope scope = NewDisposeScope();

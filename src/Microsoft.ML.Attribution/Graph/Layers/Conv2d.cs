@@ -54,11 +54,14 @@ public sealed class Conv2d : Layer, ILinearLayer
 
     private int _oneDnnPasses;
 
-    private bool TakesWinogradPasses(Tensor input) =>
+    /// <summary>The layer's own side of taking Winograd passes: 3×3, stride 1, one group, whole channel blocks, float32 CPU.</summary>
+    private bool QualifiesForWinograd =>
         WinogradPasses && Groups == 1 && Weight.shape[2] == 3 && Weight.shape[3] == 3 && Stride.All(s => s == 1) && Dilation.All(d => d == 1)
-        && Weight.shape[0] % Dnnl.Block == 0 && Weight.shape[1] % Dnnl.Block == 0 && input.Dimensions == 4 && input.shape[1] == Weight.shape[1]
-        && input.dtype == ScalarType.Float32 && Weight.dtype == ScalarType.Float32 && input.device.type == DeviceType.CPU && Weight.device.type == DeviceType.CPU
-        && !(is_grad_enabled() && (input.requires_grad || Weight.requires_grad));
+        && Weight.shape[0] % Dnnl.Block == 0 && Weight.shape[1] % Dnnl.Block == 0 && Weight.dtype == ScalarType.Float32 && Weight.device.type == DeviceType.CPU;
+
+    private bool TakesWinogradPasses(Tensor input) =>
+        QualifiesForWinograd && input.Dimensions == 4 && input.shape[1] == Weight.shape[1] && input.dtype == ScalarType.Float32
+        && input.device.type == DeviceType.CPU && !(is_grad_enabled() && (input.requires_grad || Weight.requires_grad));
 
     private bool TakesWinogradTranspose(Tensor gradOutput, Tensor input) =>
         TakesWinogradPasses(input) && gradOutput.Dimensions == 4 && gradOutput.dtype == ScalarType.Float32
@@ -188,8 +191,11 @@ public sealed class Conv2d : Layer, ILinearLayer
         base.Dispose();
     }
 
-    /// <summary>True: qualifying layers keep Winograd kernels per weight modifier (the others modify afresh, cheaply).</summary>
-    public bool KeepsModifiedKernels => true;
+    /// <summary>
+    /// Whether this layer keeps Winograd kernels per weight modifier (3×3, stride 1, one group, channel counts dividing by
+    /// 16, float32, Winograd passes on); the others leave rules to make modified weights once per call.
+    /// </summary>
+    public bool KeepsModifiedKernels => QualifiesForWinograd;
 
     /// <summary>This convolution with other weights/bias (LRP rules use modified weights such as W⁺).</summary>
     public Tensor ForwardWith(Tensor input, Tensor weight, Tensor? bias) =>
@@ -222,6 +228,22 @@ public sealed class Conv2d : Layer, ILinearLayer
         Interlocked.Increment(ref _oneDnnPasses);
         if (!result.blocked) return result.output;
         using (result.output) return Dnnl.ToDense(result.output);
+    }
+
+    /// <summary>
+    /// Where this layer's transposes take Winograd's kernels, <paramref name="s"/> without the units whose window of
+    /// <paramref name="x"/> is all zero. Such a unit has z = 0 without a bias (s = R/ε: huge), and Winograd's transpose
+    /// would spread ~10⁻⁷ of it over the rest of its 6×6 tile — onto inputs that are not zero. One pass over x.
+    /// </summary>
+    public Tensor DropUnitsOverZeroWindows(Tensor s, Tensor x, Tensor input)
+    {
+        if (!TakesWinogradTranspose(s, input) || x.Dimensions != 4) return s;
+        using var scope = NewDisposeScope();
+        Tensor largest = x.abs().amax([1], keepdim: true);
+        Tensor padded = F.pad(largest, [Padding[1], Padding[3], Padding[0], Padding[2]]);
+        Tensor windows = F.max_pool2d(padded, [Weight.shape[2], Weight.shape[3]], Stride, [0, 0], Dilation);
+        if (!windows.shape.Skip(2).SequenceEqual(s.shape.Skip(2))) return s.alias().MoveToOuterDisposeScope();
+        return (s * windows.gt(0).to(s.dtype)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The transpose with modified weights, through the same kept kernels where the layer qualifies.</summary>
