@@ -239,7 +239,7 @@ public sealed class Conv2d : Layer, ILinearLayer
     {
         if (!TakesWinogradTranspose(s, input) || x.Dimensions != 4) return s;
         using var scope = NewDisposeScope();
-        Tensor largest = x.abs().amax([1], keepdim: true);
+        Tensor largest = x.amax([1], keepdim: true).maximum(x.amin([1], keepdim: true).neg()); // max |x| over channels, without an |x| copy
         Tensor padded = F.pad(largest, [Padding[1], Padding[3], Padding[0], Padding[2]]);
         Tensor windows = F.max_pool2d(padded, [Weight.shape[2], Weight.shape[3]], Stride, [0, 0], Dilation);
         if (!windows.shape.Skip(2).SequenceEqual(s.shape.Skip(2))) return s.alias().MoveToOuterDisposeScope();
