@@ -29,12 +29,7 @@ public interface ILinearLayer
     /// L(x; m(W)) + m(b) (the bias only with <paramref name="withBias"/>). A layer may keep kernels made from the
     /// modified weights, keyed by <see cref="WeightModifier.Key"/>, so repeated passes skip modifying and packing them.
     /// </summary>
-    Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias)
-    {
-        using Tensor weight = modifier.Apply(Weight);
-        using Tensor? bias = withBias && Bias is { } b ? modifier.Apply(b) : null;
-        return ForwardWith(input, weight, bias);
-    }
+    Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias) => ForwardWithModifiedCopies(this, input, modifier, withBias);
 
     /// <summary>
     /// <paramref name="s"/> with the units whose whole window of <paramref name="x"/> is zero set to 0, where this layer's
@@ -44,9 +39,20 @@ public interface ILinearLayer
     Tensor DropUnitsOverZeroWindows(Tensor s, Tensor x, Tensor input) => s;
 
     /// <summary>Lᵀ(g; m(W)) for an input shaped like <paramref name="input"/>.</summary>
-    Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier)
+    Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier) => TransposeWithModifiedCopy(this, gradOutput, input, modifier);
+
+    /// <summary>L(x; m(W)) + m(b) with freshly modified copies, freed after the pass (what layers without kept kernels do).</summary>
+    static Tensor ForwardWithModifiedCopies(ILinearLayer layer, Tensor input, WeightModifier modifier, bool withBias)
     {
-        using Tensor weight = modifier.Apply(Weight);
-        return TransposeWith(gradOutput, input, weight);
+        using Tensor weight = modifier.Apply(layer.Weight);
+        using Tensor? bias = withBias && layer.Bias is { } b ? modifier.Apply(b) : null;
+        return layer.ForwardWith(input, weight, bias);
+    }
+
+    /// <summary>Lᵀ(g; m(W)) with a freshly modified copy, freed after the pass.</summary>
+    static Tensor TransposeWithModifiedCopy(ILinearLayer layer, Tensor gradOutput, Tensor input, WeightModifier modifier)
+    {
+        using Tensor weight = modifier.Apply(layer.Weight);
+        return layer.TransposeWith(gradOutput, input, weight);
     }
 }

@@ -48,7 +48,7 @@ public sealed class WeightModifier
     /// <summary>W + γW⁺ (<paramref name="positive"/>) or W + γW⁻: the generalized LRP-γ weights.</summary>
     public static WeightModifier Gamma(double gamma, bool positive) => new($"gamma{(positive ? "+" : "-")}{gamma:R}", t =>
     {
-        using Tensor part = positive ? t.clamp_min(0) : t.clamp_max(0);
+        using Tensor part = (positive ? Positive : Negative).Apply(t);
         using Tensor scaled = part * gamma;
         return t + scaled;
     });

@@ -34,7 +34,7 @@ public sealed class AlphaBetaRule : LinearRule
 
     protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
     {
-        WeightModifier wp = PositiveWeights, wn = NegativeWeights;
+        WeightModifier wp = WeightModifier.Positive, wn = WeightModifier.Negative;
         if (IsNonNegative(input))
         {
             Tensor sPositive = Rules.Stabilizer.Divide(relevance, Once(layer, $"z+ x>=0 bias={IncludeBias}", () => Forward(layer, input, wp, IncludeBias)), Stabilizer);

@@ -42,7 +42,7 @@ public sealed class ExcitationRule(bool negateWeights = false) : IRule
             using IDisposable shared = ModifiedPasses.Share();
             Tensor z = ModifiedPasses.Forward(linear, a, w, withBias: false);
             Tensor s = relevance / (z + Stabilizer);
-            result = a * ModifiedPasses.Transpose(linear, linear.DropUnitsOverZeroWindows(s, a, a), a, w);
+            result = ModifiedPasses.Contribution(linear, a, s, a, w);
         }
         else if (trace.Layer is AvgPool2d or AdaptiveAvgPool2d)
         {

@@ -67,15 +67,12 @@ public abstract class LinearRule : IRule
 
     /// <summary>x ⊙ Lᵀ(s; m(W)).</summary>
     protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, WeightModifier m, Tensor input) =>
-        x * ModifiedPasses.Transpose(layer, layer.DropUnitsOverZeroWindows(s, x, input), input, m);
+        ModifiedPasses.Contribution(layer, x, s, input, m);
 
     protected static Tensor Positive(Tensor t) => t.clamp_min(0);
 
     protected static Tensor Negative(Tensor t) => t.clamp_max(0);
 
-    protected static WeightModifier PositiveWeights => WeightModifier.Positive;
-
-    protected static WeightModifier NegativeWeights => WeightModifier.Negative;
 
     /// <summary>
     /// True when no input is negative (every layer behind a ReLU). The sign-split rules then skip their x⁻ terms,

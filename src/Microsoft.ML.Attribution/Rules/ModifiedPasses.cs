@@ -42,6 +42,13 @@ internal static class ModifiedPasses
             ? layer.TransposeModified(gradOutput, input, modifier)
             : layer.TransposeWith(gradOutput, input, Made(layer, modifier, layer.Weight, "weight"));
 
+    /// <summary>
+    /// x ⊙ Lᵀ(s; m(W)). Units whose whole window of x is zero contribute nothing, so they are dropped first: a Winograd
+    /// transpose would otherwise spread their (often huge: R/ε) s onto neighbouring inputs as rounding.
+    /// </summary>
+    public static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, Tensor input, WeightModifier modifier) =>
+        x * Transpose(layer, layer.DropUnitsOverZeroWindows(s, x, input), input, modifier);
+
     private static Tensor Made(ILinearLayer layer, WeightModifier modifier, Tensor parameter, string which)
     {
         var key = (layer, $"{which} {modifier.Key}");

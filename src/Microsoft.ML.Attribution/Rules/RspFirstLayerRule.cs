@@ -20,7 +20,7 @@ public sealed class RspFirstLayerRule : LinearRule
         Tensor low = input.amin(perRow, keepdim: true).expand(input.shape).contiguous();
         Tensor high = input.amax(perRow, keepdim: true).expand(input.shape).contiguous();
         Tensor w = layer.Weight;
-        WeightModifier wp = PositiveWeights, wn = NegativeWeights;
+        WeightModifier wp = WeightModifier.Positive, wn = WeightModifier.Negative;
         Tensor z = Forward(layer, input, w, null) - Forward(layer, low, wp, false) - Forward(layer, high, wn, false);
         Tensor s = Stabilizer.SafeDivide(relevance, z);
         return Contribution(layer, input, s, w, input) - Contribution(layer, low, s, wp, input) - Contribution(layer, high, s, wn, input);

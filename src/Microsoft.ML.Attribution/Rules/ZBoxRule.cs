@@ -38,7 +38,7 @@ public sealed class ZBoxRule : LinearRule
     {
         Tensor low = Low is null ? BatchRange(input, max: false) : Bound(Low, input);
         Tensor high = High is null ? BatchRange(input, max: true) : Bound(High, input);
-        WeightModifier wp = PositiveWeights, wn = NegativeWeights;
+        WeightModifier wp = WeightModifier.Positive, wn = WeightModifier.Negative;
         Tensor z = Forward(layer, input, layer.Weight, null) - Forward(layer, low, wp, false) - Forward(layer, high, wn, false);
         Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer);
         return Contribution(layer, input, s, layer.Weight, input) - Contribution(layer, low, s, wp, input) - Contribution(layer, high, s, wn, input);

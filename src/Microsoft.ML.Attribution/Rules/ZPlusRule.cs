@@ -20,14 +20,14 @@ public sealed class ZPlusRule(double stabilizer = 1e-6, bool includeBias = true)
 
     protected override Tensor Relevance(ILinearLayer layer, Tensor input, Tensor relevance)
     {
-        WeightModifier wp = PositiveWeights;
+        WeightModifier wp = WeightModifier.Positive;
         if (IsNonNegative(input))
         {
             Tensor zOnly = Once(layer, $"z+ x>=0 bias={IncludeBias}", () => Forward(layer, input, wp, IncludeBias));
             return Contribution(layer, input, Rules.Stabilizer.Divide(relevance, zOnly, Stabilizer), wp, input);
         }
 
-        WeightModifier wn = NegativeWeights;
+        WeightModifier wn = WeightModifier.Negative;
         Tensor xp = Positive(input), xn = Negative(input);
         Tensor z = Once(layer, $"z+ bias={IncludeBias}", () => Forward(layer, xp, wp, IncludeBias) + Forward(layer, xn, wn, false));
         Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer);

@@ -311,7 +311,8 @@ int64_t rows_per_call(size_t scratch_bytes, int64_t rows) {
   return std::max<int64_t>(1, std::min<int64_t>(rows, (int64_t)(limit / per_row)));
 }
 
-// The plans for the chunks of an n-row batch — (first row, plan) — or none when one is unsupported.
+// The plans for the chunks of an n-row batch — (first row, plan) — or none when one is unsupported. With chunk = n it
+// is the one plan already made for the batch (a cached lookup).
 template <class PlanFor>
 auto chunk_plans(int64_t n, int64_t chunk, PlanFor plan_for) {
   using PlanPtr = decltype(plan_for(int64_t(1)));
@@ -389,8 +390,7 @@ EXPORT_API(int32_t) MLADnnl_conv_forward(void* handle, Tensor x, int32_t x_block
     auto plan = conv->plan_for(in, x_blocked != 0);
     if (!plan->supported) return 0;
     const int64_t chunk = rows_per_call(plan->scratch_bytes, in[0]);
-    auto calls = chunk == in[0] ? std::vector<std::pair<int64_t, decltype(plan)>>{{0, plan}}
-                                : chunk_plans(in[0], chunk, [&](int64_t rows) { return conv->plan_for({rows, in[1], in[2], in[3]}, x_blocked != 0); });
+    auto calls = chunk_plans(in[0], chunk, [&](int64_t rows) { return conv->plan_for({rows, in[1], in[2], in[3]}, x_blocked != 0); });
     if (calls.empty()) return 0;
     at::Tensor y;
     if (accumulate != nullptr) {
@@ -459,8 +459,7 @@ EXPORT_API(int32_t) MLADnnl_conv_backward_data(void* handle, Tensor grad_out, in
     auto plan = conv->backward_plan_for({n, c, in_h, in_w});
     if (!plan->supported) return 0;
     const int64_t chunk = rows_per_call(plan->scratch_bytes, n);
-    auto calls = chunk == n ? std::vector<std::pair<int64_t, decltype(plan)>>{{0, plan}}
-                            : chunk_plans(n, chunk, [&](int64_t rows) { return conv->backward_plan_for({rows, c, in_h, in_w}); });
+    auto calls = chunk_plans(n, chunk, [&](int64_t rows) { return conv->backward_plan_for({rows, c, in_h, in_w}); });
     if (calls.empty()) return 0;
     TORCH_CHECK(plan->output_side.dims() == memory::dims({n, grad_out->size(1), grad_out->size(2), grad_out->size(3)}),
                 "the output gradient's shape ", grad_out->sizes(), " does not match the convolution of a ", n, "x", c, "x", in_h, "x", in_w, " input");

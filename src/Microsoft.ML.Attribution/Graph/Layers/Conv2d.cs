@@ -110,10 +110,7 @@ public sealed class Conv2d : Layer, ILinearLayer
     {
         lock (_kernelLock)
         {
-            // A weight changed in place or replaced: the packed copies are stale.
-            if (_kernelsFrom is not null && (!ReferenceEquals(_kernelsFrom, Weight) || _kernelsVersion != Weight.version || !ReferenceEquals(_kernelsBias, Bias)
-                || (Bias is not null && _kernelsBiasVersion != Bias.version)))
-                DropKernels();
+            if (KernelsAreStale) DropKernels();
             if (key.Modifier != OwnWeights) UseModifier(key.Modifier);
             if (_kernels.TryGetValue(key, out DnnlConvolution? kernel)) return kernel;
             // The native kernel keeps its own reference to modified weights: the managed copies can go.
@@ -138,14 +135,19 @@ public sealed class Conv2d : Layer, ILinearLayer
         string key = modifier?.Key ?? OwnWeights;
         lock (_kernelLock)
         {
+            if (KernelsAreStale) DropKernels();
             if (key != OwnWeights) UseModifier(key);
             foreach (bool bias in new[] { true, false })
-                if (_kernelsFrom is not null && ReferenceEquals(_kernelsFrom, Weight) && _kernelsVersion == Weight.version
-                    && _kernels.TryGetValue(new KernelKey(key, bias, true, ConvolutionEpilogue.None), out DnnlConvolution? kernel))
+                if (_kernels.TryGetValue(new KernelKey(key, bias, true, ConvolutionEpilogue.None), out DnnlConvolution? kernel))
                     return kernel;
         }
         return Kernel(new KernelKey(key, modifier is null && Bias is not null, true, ConvolutionEpilogue.None), modifier);
     }
+
+    /// <summary>A weight or bias changed in place or replaced since the kernels were made: their packed copies are stale (call under the lock).</summary>
+    private bool KernelsAreStale =>
+        _kernelsFrom is not null && (!ReferenceEquals(_kernelsFrom, Weight) || _kernelsVersion != Weight.version || !ReferenceEquals(_kernelsBias, Bias)
+            || (Bias is not null && _kernelsBiasVersion != Bias.version));
 
     /// <summary>Marks <paramref name="modifier"/> used last, dropping the kernels of the least recently used beyond <see cref="KeptModifiers"/>.</summary>
     private void UseModifier(string modifier)
@@ -205,14 +207,9 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// This convolution with modified weights (and bias): through a kept Winograd kernel made from them where the layer
     /// qualifies (see <see cref="WinogradPasses"/>), else libtorch's with freshly modified copies.
     /// </summary>
-    public Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias)
-    {
-        if (TakesWinogradPasses(input) && WinogradForward(input, new KernelKey(modifier.Key, withBias && Bias is not null, true, ConvolutionEpilogue.None), modifier) is { } fast)
-            return fast;
-        using Tensor weight = modifier.Apply(Weight);
-        using Tensor? bias = withBias && Bias is { } b ? modifier.Apply(b) : null;
-        return ForwardWith(input, weight, bias);
-    }
+    public Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias) =>
+        (TakesWinogradPasses(input) ? WinogradForward(input, new KernelKey(modifier.Key, withBias && Bias is not null, true, ConvolutionEpilogue.None), modifier) : null)
+        ?? ILinearLayer.ForwardWithModifiedCopies(this, input, modifier, withBias);
 
     /// <summary>
     /// This layer's own forward of a dense input through its Winograd kernel, dense out (null when the layer does not
@@ -247,16 +244,17 @@ public sealed class Conv2d : Layer, ILinearLayer
     }
 
     /// <summary>The transpose with modified weights, through the same kept kernels where the layer qualifies.</summary>
-    public Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier)
+    public Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier) =>
+        WinogradTranspose(gradOutput, input, modifier) ?? ILinearLayer.TransposeWithModifiedCopy(this, gradOutput, input, modifier);
+
+    /// <summary>The transpose through the Winograd kernel of these weights (<paramref name="modifier"/>'s, or the layer's own); null where it does not apply.</summary>
+    private Tensor? WinogradTranspose(Tensor gradOutput, Tensor input, WeightModifier? modifier)
     {
-        if (TakesWinogradTranspose(gradOutput, input)
-            && OnKernel(() => TransposeKernel(modifier), k => k.BackwardData(gradOutput, input.shape[2], input.shape[3])) is { } fast)
-        {
-            Interlocked.Increment(ref _oneDnnPasses);
-            return fast;
-        }
-        using Tensor weight = modifier.Apply(Weight);
-        return TransposeWith(gradOutput, input, weight, exact: true);
+        if (!TakesWinogradTranspose(gradOutput, input)
+            || OnKernel(() => TransposeKernel(modifier), k => k.BackwardData(gradOutput, input.shape[2], input.shape[3])) is not { } fast)
+            return null;
+        Interlocked.Increment(ref _oneDnnPasses);
+        return fast;
     }
 
     /// <summary>The transpose (input-gradient) of this convolution with <paramref name="weight"/>, for an input shaped like <paramref name="input"/>.</summary>
@@ -269,12 +267,7 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// </summary>
     public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight, bool exact)
     {
-        if (!exact && ReferenceEquals(weight, Weight) && TakesWinogradTranspose(gradOutput, input)
-            && OnKernel(() => TransposeKernel(null), k => k.BackwardData(gradOutput, input.shape[2], input.shape[3])) is { } fast)
-        {
-            Interlocked.Increment(ref _oneDnnPasses);
-            return fast;
-        }
+        if (!exact && ReferenceEquals(weight, Weight) && WinogradTranspose(gradOutput, input, null) is { } fast) return fast;
         if (HasSymmetricPadding)
             return F.conv2d_backward(gradOutput, input, weight, Stride, [Padding[0], Padding[1]], Dilation, Groups).input!;
         using Tensor padded = F.pad(input, [Padding[1], Padding[3], Padding[0], Padding[2]]);
