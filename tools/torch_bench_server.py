@@ -27,10 +27,10 @@ import torch.nn.functional as F
 _cache = {}
 _hooks = []  # forward hooks a task put on a cached model, removed before the next request
 
-# Rows per forward of our perturbation methods at the default 2048 MB budget on ResNet50 and VGG16 at 224²
-# (SubBatchRows: ~27-29 M values per sample x 4 B x 3 -> 6 rows). The peers' own defaults differ: RISE's code forwards
-# 100 masked copies at a time, Captum's Occlusion one perturbation per image (perturbations_per_eval=1).
-_OUR_SUB_BATCH = 6
+# Rows per masked/occluded forward when a request names none. `bench` sends ours (SubBatchSizes: RISE 32 rows per
+# forward, occlusion 6 on ResNet50/VGG16 at the default budget), so both sides forward the same batches. The peers' own
+# defaults: TorchRay's rise 32 masks per forward, the RISE code 100, Captum's Occlusion one perturbation per image.
+_DEFAULT_CHUNK = 6
 
 
 def vgg16_convs(batch, size):
@@ -149,10 +149,10 @@ def method_task(req):
         return scorecam_task(model, x, layer, int(req.get("chunk", 16)))
     if task == "rise":
         return rise_task(model, x, int(req.get("masks", 4000)), int(req.get("grid", 7)), float(req.get("probability", 0.5)),
-                         req.get("score", "probability"), int(req.get("chunk", _OUR_SUB_BATCH)))
+                         req.get("score", "probability"), int(req.get("chunk", _DEFAULT_CHUNK)))
     if task == "occlusion":
         return occlusion_task(model, x, _pair(req.get("window", 15)), _pair(req.get("stride", 8)), req.get("baseline", 0.0),
-                              req.get("score", "logit"), int(req.get("chunk", _OUR_SUB_BATCH)))
+                              req.get("score", "logit"), int(req.get("chunk", _DEFAULT_CHUNK)))
     if task == "dmbp":
         return dmbp_task(model, x, targets, int(req.get("iterations", 200)))
     if task in ("lrp-epsilon-plus-flat", "lrp-epsilon-alpha2-beta1-flat"):

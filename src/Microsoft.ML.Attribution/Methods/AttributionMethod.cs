@@ -70,28 +70,9 @@ public abstract class AttributionMethod : IAttributionMethod, IDisposable
         return picked.flatten();
     }
 
-    /// <summary>Rows per sub-batch for expanded work (IG steps, noise samples, masks) under the memory budget.</summary>
-    protected long SubBatchRows(long memoryBudgetMegabytes, ScalarType dtype)
-    {
-        long perSample = Network.Layers.Sum(l => l.OutputShape.Aggregate(1L, (a, b) => a * b)) + Network.Inputs[0].Shape.Aggregate(1L, (a, b) => a * Math.Max(b, 1));
-        long bytes = perSample * (dtype == ScalarType.Float64 ? 8 : 4) * 3; // recorded values + relevance + temporaries
-        return Math.Max(1, memoryBudgetMegabytes * 1024 * 1024 / Math.Max(1, bytes));
-    }
+    /// <summary>Rows per sub-batch of recorded passes under the memory budget (see <see cref="SubBatchSizes.ForRecordedPasses"/>).</summary>
+    protected long SubBatchRows(long memoryBudgetMegabytes, ScalarType dtype) => SubBatchSizes.ForRecordedPasses(Network, memoryBudgetMegabytes, dtype);
 
-    /// <summary>
-    /// Rows per sub-batch of unrecorded forwards (RISE's masked copies) under the memory budget: such a forward holds
-    /// only a few layer outputs at once, so a row costs about three of the largest one, not every layer's. Capped at
-    /// <see cref="MaxForwardRows"/>, past which larger batches stopped paying (ResNet50 RISE, 500 masks: 4 rows 33 s,
-    /// 15 rows 21 s, 47 rows 18.6 s).
-    /// </summary>
-    protected long ForwardSubBatchRows(long memoryBudgetMegabytes, ScalarType dtype)
-    {
-        long largest = Network.Layers.Max(l => l.OutputShape.Aggregate(1L, (a, b) => a * b));
-        long perSample = 3 * largest + Network.Inputs[0].Shape.Aggregate(1L, (a, b) => a * Math.Max(b, 1));
-        long bytes = perSample * (dtype == ScalarType.Float64 ? 8 : 4);
-        return Math.Clamp(memoryBudgetMegabytes * 1024 * 1024 / Math.Max(1, bytes), 1, MaxForwardRows);
-    }
-
-    /// <summary>The most rows <see cref="ForwardSubBatchRows"/> gives.</summary>
-    protected const long MaxForwardRows = 32;
+    /// <summary>Rows per sub-batch of unrecorded forwards under the memory budget (see <see cref="SubBatchSizes.ForForwards"/>).</summary>
+    protected long ForwardSubBatchRows(long memoryBudgetMegabytes, ScalarType dtype) => SubBatchSizes.ForForwards(Network, memoryBudgetMegabytes, dtype);
 }

@@ -17,8 +17,6 @@ internal sealed class MethodWorkload : IBenchWorkload
     private readonly int _size;
     private readonly IReadOnlyDictionary<string, string> _options;
 
-    private const string WinogradGradients = "network.winograd-gradients";
-
     /// <summary>Captum's IntegratedGradients default n_steps.</summary>
     private const int CaptumDefaultSteps = 50;
 
@@ -27,13 +25,7 @@ internal sealed class MethodWorkload : IBenchWorkload
         _model = model;
         _size = size;
         _network = OnnxImporter.Load(ModelLocator.Find(model));
-        // network.winograd-gradients=false times input-gradient passes with libtorch's direct kernels (see Network).
-        if (options.TryGetValue(WinogradGradients, out string? wino))
-        {
-            _network.WinogradGradients = bool.TryParse(wino, out bool on) ? on
-                : throw new ArgumentException($"{WinogradGradients} takes true or false, got '{wino}'.");
-            options = options.Where(o => o.Key != WinogradGradients).ToDictionary();
-        }
+        options = NetworkSettings.Apply(_network, options);
         _options = options;
         _method = MethodRegistry.Create(method, _network, options);
         using var g = new Generator(1);
@@ -73,13 +65,15 @@ internal sealed class MethodWorkload : IBenchWorkload
             if (_options.ContainsKey("target-completeness")) request["steps"] = CaptumDefaultSteps;
             if (_options.TryGetValue("samples", out string? samples)) request["samples"] = int.Parse(samples);
             if (_options.TryGetValue("iterations", out string? iterations)) request["iterations"] = int.Parse(iterations);
-            // The bound options (defaults included, keys as the binder reads them) set the masks' and windows' work.
+            // The bound options (defaults included, keys as the binder reads them) set the masks' and windows' work, and
+            // the torch side forwards as many rows at a time as ours does.
             if (_method is Rise { Options: var rise })
             {
                 request["masks"] = rise.MaskCount;
                 request["grid"] = rise.GridSize;
                 request["probability"] = rise.Probability;
                 request["score"] = OptionsBinder.Kebab(rise.Score.ToString());
+                request["chunk"] = SubBatchSizes.ForForwards(_network, rise.MemoryBudgetMb, ScalarType.Float32);
             }
             if (_method is Occlusion { Options: var occlusion })
             {
@@ -89,6 +83,7 @@ internal sealed class MethodWorkload : IBenchWorkload
                     ? (JsonNode)new JsonArray(perChannel.Select(v => (JsonNode)JsonValue.Create(v)).ToArray())
                     : JsonValue.Create(occlusion.Baseline);
                 request["score"] = OptionsBinder.Kebab(occlusion.Score.ToString());
+                request["chunk"] = SubBatchSizes.ForRecordedPasses(_network, occlusion.MemoryBudgetMb, ScalarType.Float32);
             }
             return request;
         }

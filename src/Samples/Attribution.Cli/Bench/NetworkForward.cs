@@ -14,12 +14,13 @@ internal sealed class NetworkForward : IBenchWorkload
     private readonly string _model;
     private readonly int _size;
 
-    public NetworkForward(string model, int batch, int size, bool blockedLayout = true)
+    public NetworkForward(string model, int batch, int size, IReadOnlyDictionary<string, string> options)
     {
         _model = model;
         _size = size;
         _network = OnnxImporter.Load(ModelLocator.Find(model));
-        _network.UseBlockedLayout = blockedLayout;
+        if (NetworkSettings.Apply(_network, options).Keys.FirstOrDefault() is { } unknown)
+            throw new ArgumentException($"forward takes only network.* options, got '{unknown}'.");
         using var g = new Generator(1);
         _input = randn([batch, 3, size, size], g);
         Images = batch;

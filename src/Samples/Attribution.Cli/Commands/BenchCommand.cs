@@ -41,14 +41,8 @@ internal static class BenchCommand
             {
                 case "conv-stack": workloads.Add(() => new VggConvStack(b, s)); break;
                 case "forward":
-                    // --option blocked-layout=false times the dense NCHW path (the default keeps activations in oneDNN's layout).
-                    bool blocked = true;
-                    if (settings.TryGetValue("blocked-layout", out string? layout) && !bool.TryParse(layout, out blocked))
-                    {
-                        Console.Error.WriteLine($"blocked-layout takes true or false, got '{layout}'.");
-                        return 2;
-                    }
-                    workloads.Add(() => new NetworkForward(result.GetValue(model)!, b, s, blocked));
+                    // --option network.blocked-layout=false times the dense NCHW path, network.winograd=false direct kernels.
+                    workloads.Add(() => new NetworkForward(result.GetValue(model)!, b, s, settings));
                     break;
                 case "method":
                     foreach (string m in result.GetValue(methods) ?? ["gradient"])
