@@ -52,6 +52,13 @@ public sealed class Composite
         return network.Layers.Where(l => l is Conv2d || IsActivation(l)).All(l => rules(l).ToleratesRoundedForward);
     }
 
+    /// <summary>
+    /// The convolutions a recording for this composite should use: <paramref name="requested"/> when given, else
+    /// Winograd's where every rule tolerates their rounding (<see cref="ToleratesRoundedForward"/>), else exact ones.
+    /// </summary>
+    public RecordedConvolutions RecordingFor(Network network, RecordedConvolutions? requested) =>
+        requested ?? (ToleratesRoundedForward(network) ? RecordedConvolutions.Winograd : RecordedConvolutions.Exact);
+
     /// <summary>This composite with the given rules on the named layers.</summary>
     public Composite WithLayerRules(IReadOnlyDictionary<string, IRule> byName) =>
         new(Name, _map, _firstLayer, _byName.Concat(byName).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value));

@@ -20,10 +20,11 @@ public interface ILinearLayer
     Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight);
 
     /// <summary>
-    /// Whether <see cref="ForwardModified"/> and <see cref="TransposeModified"/> use kernels this layer keeps for modified
-    /// weights (convolutions); otherwise rules make the modified weights themselves, once per rule call.
+    /// Whether <see cref="ForwardModified"/> and <see cref="TransposeModified"/> run without a whole modified copy of the
+    /// weights per call — from kernels the layer keeps (qualifying convolutions) or block by block (large dense layers) —
+    /// so rules call them directly; otherwise rules make the modified weights themselves, once per rule call.
     /// </summary>
-    bool KeepsModifiedKernels => false;
+    bool RunsModifiedPassesItself => false;
 
     /// <summary>
     /// L(x; m(W)) + m(b) (the bias only with <paramref name="withBias"/>). A layer may keep kernels made from the

@@ -5,7 +5,8 @@ namespace Microsoft.ML.Attribution.Graph;
 /// <summary>
 /// A named element-wise change of a layer's weight and bias (W⁺, W⁻, −W, W + γW⁺, …), as LRP-type rules evaluate
 /// layers with. The name identifies the change, so a layer can keep kernels built from the changed weights instead of
-/// rebuilding them on every pass; two modifiers with one name must compute the same thing.
+/// rebuilding them on every pass; two modifiers with one name must compute the same thing. Changes are element-wise, so
+/// a slice of a weight modifies as the whole would (large dense layers modify theirs a block of rows at a time).
 /// </summary>
 public sealed class WeightModifier
 {

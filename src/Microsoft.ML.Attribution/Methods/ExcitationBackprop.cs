@@ -27,11 +27,12 @@ public sealed class ExcitationBackprop : AttributionMethod
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)
     {
-        using Tape tape = Network.Record(input);
+        Composite composite = NamedComposites.ExcitationBackprop();
+        using Tape tape = Network.Record(input, composite.RecordingFor(Network, Options.Convolutions));
         var (targets, scores) = ResolveTargets(tape.Logits, target);
         using Tensor seed = ExcitationMaps.Seed(tape.Logits, targets);
         string? value = _layer?.Output;
-        using BackwardResult result = Backpropagation.Run(tape, seed, NamedComposites.ExcitationBackprop().For(Network),
+        using BackwardResult result = Backpropagation.Run(tape, seed, composite.For(Network),
             capture: value is null ? null : [value], stopAt: value, cancellation: cancellation);
         Tensor relevance = value is null ? result.Input! : result.Captured[value];
         Tensor map = ExcitationMaps.Readout(relevance, input, positivePart: false);

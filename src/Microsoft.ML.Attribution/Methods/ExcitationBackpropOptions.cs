@@ -8,4 +8,11 @@ public sealed record ExcitationBackpropOptions : MethodOptions
     /// layer3); null reads them at the input.
     /// </summary>
     public string? Layer { get; init; }
+
+    /// <summary>
+    /// How the recorded forward computes convolutions. Null (default): Winograd's kernels where every rule tolerates their
+    /// rounding (ReLU networks: the rules hand probability in proportion to each unit's value, so a near-zero unit's
+    /// rounding moves the map by as little), libtorch's exact ones otherwise; Exact or Winograd to choose.
+    /// </summary>
+    public Graph.RecordedConvolutions? Convolutions { get; init; }
 }

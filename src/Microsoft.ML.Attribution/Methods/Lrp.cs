@@ -32,7 +32,7 @@ public sealed class Lrp : BackwardMethod
     protected override Func<Layer, IRule> RulesFor(Network network) => _composite.For(network);
 
     protected override RecordedConvolutions ConvolutionsWhenRecording =>
-        _convolutions ??= Options.Convolutions ?? (_composite.ToleratesRoundedForward(Prepared) ? RecordedConvolutions.Winograd : RecordedConvolutions.Exact);
+        _convolutions ??= _composite.RecordingFor(Prepared, Options.Convolutions);
 
     private RecordedConvolutions? _convolutions;
 }

@@ -4,10 +4,10 @@ using static Microsoft.ML.Attribution.Torch.torch;
 namespace Microsoft.ML.Attribution.Rules;
 
 /// <summary>
-/// Forwards and transposes with modified weights for the rules. Layers that keep kernels of their own for modified
-/// weights (convolutions) are asked directly; for the others (dense layers, batch norms) the modified weight is made once
-/// per rule call and shared by its forward and transpose instead of being made for each (VGG16's first dense layer: a
-/// 411 MB copy).
+/// Forwards and transposes with modified weights for the rules. Layers that run such passes without a whole modified copy
+/// (convolutions with kept kernels, large dense layers block by block) are asked directly; for the others (small dense
+/// layers, batch norms) the modified weight is made once per rule call and shared by its forward and transpose instead
+/// of being made for each.
 /// </summary>
 internal static class ModifiedPasses
 {
@@ -32,13 +32,13 @@ internal static class ModifiedPasses
 
     public static Tensor Forward(ILinearLayer layer, Tensor x, WeightModifier modifier, bool withBias)
     {
-        if (layer.KeepsModifiedKernels || t_made is null) return layer.ForwardModified(x, modifier, withBias);
+        if (layer.RunsModifiedPassesItself || t_made is null) return layer.ForwardModified(x, modifier, withBias);
         Tensor? bias = withBias && layer.Bias is { } b ? Made(layer, modifier, b, "bias") : null;
         return layer.ForwardWith(x, Made(layer, modifier, layer.Weight, "weight"), bias);
     }
 
     public static Tensor Transpose(ILinearLayer layer, Tensor gradOutput, Tensor input, WeightModifier modifier) =>
-        layer.KeepsModifiedKernels || t_made is null
+        layer.RunsModifiedPassesItself || t_made is null
             ? layer.TransposeModified(gradOutput, input, modifier)
             : layer.TransposeWith(gradOutput, input, Made(layer, modifier, layer.Weight, "weight"));
 

@@ -33,7 +33,7 @@ public sealed class NegatedWeightRule(LinearRule inner) : LinearRule
 
         public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight) => layer.TransposeWith(gradOutput, input, weight);
 
-        public bool KeepsModifiedKernels => layer.KeepsModifiedKernels;
+        public bool RunsModifiedPassesItself => layer.RunsModifiedPassesItself;
 
         public Tensor DropUnitsOverZeroWindows(Tensor s, Tensor x, Tensor input) => layer.DropUnitsOverZeroWindows(s, x, input);
 

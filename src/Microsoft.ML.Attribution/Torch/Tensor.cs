@@ -62,6 +62,15 @@ public static partial class torch
 
         public long numel() => NativeMethods.MLATensor_numel(Handle);
 
+        /// <summary>Bytes per element of <see cref="dtype"/>.</summary>
+        public long element_size() => dtype switch
+        {
+            ScalarType.Byte or ScalarType.Int8 or ScalarType.Bool => 1,
+            ScalarType.Int16 or ScalarType.Float16 or ScalarType.BFloat16 => 2,
+            ScalarType.Int32 or ScalarType.Float32 => 4,
+            _ => 8,
+        };
+
         public ScalarType dtype => (ScalarType)NativeMethods.MLATensor_dtype(Handle);
 
         public Device device => new((DeviceType)NativeMethods.MLATensor_device_type(Handle), NativeMethods.MLATensor_device_index(Handle));

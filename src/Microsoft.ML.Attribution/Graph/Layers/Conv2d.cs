@@ -197,7 +197,7 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// Whether this layer keeps Winograd kernels per weight modifier (3×3, stride 1, one group, channel counts dividing by
     /// 16, float32, Winograd passes on); the others leave rules to make modified weights once per call.
     /// </summary>
-    public bool KeepsModifiedKernels => QualifiesForWinograd;
+    public bool RunsModifiedPassesItself => QualifiesForWinograd;
 
     /// <summary>This convolution with other weights/bias (LRP rules use modified weights such as W⁺).</summary>
     public Tensor ForwardWith(Tensor input, Tensor weight, Tensor? bias) =>

@@ -30,6 +30,61 @@ public sealed class Linear : Layer, ILinearLayer
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [TransposeWith(gradOutput, trace.Input, Weight)];
 
+    /// <summary>
+    /// Weights of this many bytes or more are modified block by block in modified passes: a whole W⁺ of VGG16's first
+    /// dense layer is a 411 MB copy per pass, written to fresh pages, while a block of rows stays in the cache between
+    /// being made and being used.
+    /// </summary>
+    internal const long BlockwiseModificationBytes = 32L << 20;
+
+    /// <summary>The bytes of weight rows modified at a time.</summary>
+    internal const long ModifiedBlockBytes = 2L << 20;
+
+    /// <summary>True for large weights, whose modified passes go block by block (see <see cref="BlockwiseModificationBytes"/>).</summary>
+    public bool RunsModifiedPassesItself => Weight.numel() * Weight.element_size() >= BlockwiseModificationBytes;
+
+    /// <summary>L(x; m(W)) + m(b), the modified weight made a block of output units at a time where the weight is large.</summary>
+    public Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias)
+    {
+        if (!RunsModifiedPassesItself) return ILinearLayer.ForwardWithModifiedCopies(this, input, modifier, withBias);
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        foreach (var (start, count) in RowBlocks())
+        {
+            using Tensor weight = modifier.Apply(Weight.narrow(0, start, count));
+            using Tensor? bias = withBias && Bias is not null ? modifier.Apply(Bias.narrow(0, start, count)) : null;
+            parts.Add(F.linear(input, weight, bias));
+        }
+        return cat(parts, -1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Lᵀ(g; m(W)) = Σ over blocks of output units g[…, block] · m(W[block]), for large weights; else with a whole copy.</summary>
+    public Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier)
+    {
+        if (!RunsModifiedPassesItself) return ILinearLayer.TransposeWithModifiedCopy(this, gradOutput, input, modifier);
+        Tensor? sum = null;
+        foreach (var (start, count) in RowBlocks())
+        {
+            using Tensor weight = modifier.Apply(Weight.narrow(0, start, count));
+            using Tensor part = gradOutput.narrow(-1, start, count);
+            if (sum is null) sum = part.matmul(weight);
+            else
+            {
+                using Tensor product = part.matmul(weight);
+                sum.add_(product);
+            }
+        }
+        return sum!;
+    }
+
+    /// <summary>(first row, rows) blocks of about <see cref="ModifiedBlockBytes"/> covering the weight's output units.</summary>
+    private IEnumerable<(long start, long count)> RowBlocks()
+    {
+        long rows = Weight.shape[0], rowBytes = Math.Max(1, Weight.shape[1] * Weight.element_size());
+        long perBlock = Math.Max(1, ModifiedBlockBytes / rowBytes);
+        for (long start = 0; start < rows; start += perBlock) yield return (start, Math.Min(perBlock, rows - start));
+    }
+
     public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => ForwardWith(tangents[0]!, Weight, null);
 
     public override Layer CloneWith(Func<Tensor, Tensor> map) =>
