@@ -36,9 +36,10 @@ else
   echo "prerequisites: done"
 fi
 
-# The OpenMP OpenBLAS as libblas.so.3 / liblapack.so.3 (a pthread build installed alongside ranks higher by default).
+# The OpenMP OpenBLAS as libblas.so.3, liblapack.so.3 and libopenblas.so.0 (a pthread build installed alongside ranks
+# higher by default; the first two load the third).
 arch_dir=/usr/lib/x86_64-linux-gnu
-for lib in libblas.so.3 liblapack.so.3; do
+for lib in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
   wanted="$arch_dir/openblas-openmp/$lib"
   current="$(readlink -f "$arch_dir/$lib" 2>/dev/null || true)"
   if [ "$current" != "$(readlink -f "$wanted")" ]; then

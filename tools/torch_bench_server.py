@@ -4,7 +4,8 @@
 A long-lived process: the CLI writes one JSON request per line to stdin and reads one JSON reply per line,
 so both sides are timed alternately in the same run, on the same machine, with the same thread count.
 Request: {"task": "vgg16-convs" | "forward" | "gradient" | "integrated-gradients" | "smoothgrad" | "gradcam" | "gradcam-plus-plus"
-          | "scorecam" | "rise" | "occlusion" | "dmbp" | "lrp-epsilon-plus-flat" | "lrp-epsilon-alpha2-beta1-flat" (VGG-style models), "model": "resnet50", "batch": 1, "size": 224, "iters": 5, "threads": 2,
+          | "scorecam" | "rise" | "occlusion" | "dmbp" | "lrp-epsilon-plus-flat" | "lrp-epsilon-alpha2-beta1-flat"
+          | "excitation-backprop" (the last three on VGG-style models), "model": "resnet50", "batch": 1, "size": 224, "iters": 5, "threads": 2,
           "steps": 32, "samples": 16, "iterations": 200}
           Optional per task (defaults = our options' defaults): scorecam "layer" (torch module name), "chunk" (16);
           rise "masks" (4000), "grid" (7), "probability" (0.5), "score" ("probability"), "chunk" (6);
@@ -157,15 +158,20 @@ def method_task(req):
         return dmbp_task(model, x, targets, int(req.get("iterations", 200)))
     if task in ("lrp-epsilon-plus-flat", "lrp-epsilon-alpha2-beta1-flat"):
         return lrp_task(model, x, targets, alpha_beta=task == "lrp-epsilon-alpha2-beta1-flat")
+    if task == "excitation-backprop":
+        return lrp_task(model, x, targets, excitation=True)
     raise ValueError(f"unknown task {task}")
 
 
-def lrp_task(model, x, targets, alpha_beta):
+def lrp_task(model, x, targets, alpha_beta=False, excitation=False):
     """EpsilonPlusFlat / EpsilonAlpha2Beta1Flat on a VGG-style model (features, avgpool, classifier), the same computation
     as ours written lean in torch: one no-grad forward keeping each layer's input, then per layer the rule's modified
     forward and its transpose through autograd (input gradients only) — flat on the first convolution, z+ (or alpha2-beta1)
     on the others, epsilon on the dense layers, ReLUs passed, max pools by their gradient, the average pool by the z rule.
-    Zennit runs the model's own backward besides (its hooks replace each layer's gradient), so it costs more than this."""
+    Zennit runs the model's own backward besides (its hooks replace each layer's gradient), so it costs more than this.
+    With excitation=True: excitation backprop as TorchRay's rule (methods.md 5.9), the same loop with probability 1 at
+    the target and every convolution and dense layer p_in = a * W+^T (p / (W+ a + 1e-20)) (bias dropped, the first
+    convolution too); TorchRay patches each layer's backward with that rule and runs autograd, so it costs more."""
     if not (hasattr(model, "features") and hasattr(model, "classifier")):
         raise ValueError("the lrp task takes a VGG-style model (features, avgpool, classifier)")
     layers = list(model.features) + [model.avgpool, "flatten"] + list(model.classifier)
@@ -188,7 +194,8 @@ def lrp_task(model, x, targets, alpha_beta):
             for m in layers:
                 inputs.append(h)
                 h = torch.flatten(h, 1) if m == "flatten" else m(h)
-            r = torch.zeros_like(h).scatter(1, targets[:, None], h.gather(1, targets[:, None]))
+            seed = torch.ones_like(h) if excitation else h
+            r = torch.zeros_like(h).scatter(1, targets[:, None], seed.gather(1, targets[:, None]))
         for m, a in reversed(list(zip(layers, inputs))):
             if m == "flatten":
                 r = r.reshape(a.shape)
@@ -199,6 +206,10 @@ def lrp_task(model, x, targets, alpha_beta):
             with torch.enable_grad():
                 if isinstance(m, torch.nn.MaxPool2d):
                     r = through(m(a), a, r)
+                elif excitation and isinstance(m, (torch.nn.Linear, torch.nn.Conv2d)):
+                    wp = m.weight.clamp(min=0)
+                    z = F.linear(a, wp) if isinstance(m, torch.nn.Linear) else modified(m, a, wp, None)
+                    r = a * through(z, a, r / (z + 1e-20))
                 elif isinstance(m, torch.nn.AdaptiveAvgPool2d):
                     z = m(a)
                     r = a * through(z, a, r / stabilize(z))

@@ -42,7 +42,7 @@ internal sealed class MethodWorkload : IBenchWorkload
     /// <summary>
     /// Torch equivalents exist for the methods whose peer cost is plain autograd (Captum, pytorch-grad-cam), for the
     /// forward-only Score-CAM, RISE and occlusion as pytorch-grad-cam, the RISE code and Captum run them, for DMBP
-    /// written in torch, and for the z⁺/αβ LRP composites on VGG-style models written lean in torch.
+    /// written in torch, and for the z⁺/αβ LRP composites and excitation backprop on VGG-style models written lean in torch.
     /// </summary>
     public JsonObject? TorchRequest
     {
@@ -55,7 +55,7 @@ internal sealed class MethodWorkload : IBenchWorkload
                 "gradcam" or "gradcam-plus-plus" or "dmbp" => _method.Name,
                 "scorecam" or "rise" or "occlusion" => _method.Name,
                 // The same computation written lean in torch (VGG-style models only); Zennit itself is not installed here.
-                "lrp-epsilon-plus-flat" or "lrp-epsilon-alpha2-beta1-flat" when name.StartsWith("vgg", StringComparison.Ordinal) => _method.Name,
+                "lrp-epsilon-plus-flat" or "lrp-epsilon-alpha2-beta1-flat" or "excitation-backprop" when name.StartsWith("vgg", StringComparison.Ordinal) => _method.Name,
                 _ => null,
             };
             if (task is null) return null;
