@@ -33,6 +33,8 @@ TARGET = {  # (kind, factor): "forward" = x our forward, "torch" = x the same co
     "rsp": ("gradient", 3.0), "clrp": ("gradient", 3.0), "sglrp": ("gradient", 3.0),
     # The torch side runs these as pytorch-grad-cam (Score-CAM), the RISE code and Captum (Occlusion) do: it is the peer.
     "scorecam": ("torch", 0.5), "rise": ("torch", 0.5), "occlusion": ("torch", 0.5),
+    # TorchRay's excitation rule written lean in torch (VGG-style models); TorchRay's own hooked autograd costs more.
+    "excitation-backprop": ("torch", 0.5),
     # ig1pct files: ours refining until the completeness error is <= 1 % (adaptive panels by default), vs Captum's default (50 steps).
     "integrated-gradients to 1 %": ("torch", 0.5),
 }
