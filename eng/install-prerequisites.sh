@@ -24,7 +24,10 @@ for p in "${packages[@]}"; do
 done
 
 sudo_cmd=""
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "prerequisites: not root and no sudo: run this script as root" >&2; exit 1; }
+  sudo_cmd="sudo"
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "prerequisites: all present"
@@ -37,12 +40,14 @@ else
 fi
 
 # The OpenMP OpenBLAS as libblas.so.3, liblapack.so.3 and libopenblas.so.0 (a pthread build installed alongside ranks
-# higher by default; the first two load the third).
-arch_dir=/usr/lib/x86_64-linux-gnu
+# higher by default; the first two load the third). Pinned (manual mode), so installing a pthread build later keeps it.
+multiarch="$(uname -m)-linux-gnu"
 for lib in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
-  wanted="$arch_dir/openblas-openmp/$lib"
-  current="$(readlink -f "$arch_dir/$lib" 2>/dev/null || true)"
-  if [ "$current" != "$(readlink -f "$wanted")" ]; then
-    $sudo_cmd update-alternatives --set "$lib-x86_64-linux-gnu" "$wanted"
+  name="$lib-$multiarch"
+  wanted="/usr/lib/$multiarch/openblas-openmp/$lib"
+  query="$(update-alternatives --query "$name" 2>/dev/null)" || { echo "prerequisites: no '$name' alternative registered" >&2; exit 1; }
+  grep -qxF "Alternative: $wanted" <<<"$query" || { echo "prerequisites: '$wanted' is not an alternative of '$name'" >&2; exit 1; }
+  if ! grep -qxF "Value: $wanted" <<<"$query" || grep -qxF "Status: auto" <<<"$query"; then
+    $sudo_cmd update-alternatives --set "$name" "$wanted"
   fi
 done

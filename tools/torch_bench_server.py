@@ -7,7 +7,8 @@ Request: {"task": "vgg16-convs" | "forward" | "gradient" | "integrated-gradients
           | "scorecam" | "rise" | "occlusion" | "dmbp" | "lrp-epsilon-plus-flat" | "lrp-epsilon-alpha2-beta1-flat"
           | "excitation-backprop" (the last three on VGG-style models), "model": "resnet50", "batch": 1, "size": 224, "iters": 5, "threads": 2,
           "steps": 32, "samples": 16, "iterations": 200}
-          Optional per task (defaults = our options' defaults): scorecam "layer" (torch module name), "chunk" (16);
+          Optional per task (defaults = our options' defaults; for rise and occlusion `bench` sends our rows per forward as
+          "chunk"): scorecam "layer" (torch module name), "chunk" (16, pytorch-grad-cam's);
           rise "masks" (4000), "grid" (7), "probability" (0.5), "score" ("probability"), "chunk" (6);
           occlusion "window" (15 or [h, w]), "stride" (8 or [h, w]), "baseline" (0.0 or one per channel),
           "score" ("logit"), "chunk" (6). "chunk" is the rows per masked/occluded forward.
@@ -212,7 +213,7 @@ def lrp_task(model, x, targets, alpha_beta=False, excitation=False):
                     r = a * through(z, a, r / (z + 1e-20))
                 elif isinstance(m, torch.nn.AdaptiveAvgPool2d):
                     z = m(a)
-                    r = a * through(z, a, r / stabilize(z))
+                    r = a * through(z, a, r / ((z + 1e-20) if excitation else stabilize(z)))
                 elif isinstance(m, torch.nn.Linear):
                     z = m(a)
                     r = a * through(z, a, r / stabilize(z))

@@ -74,10 +74,9 @@ public static class NamedComposites
         new("excitation-backprop",
         [
             (Composite.Is<BatchNorm>(), PassRule.Instance),
-            // A ReLU's gate changes nothing here: every rule above it hands a unit probability in proportion to its
-            // value (a ⊙ …), so a unit the gate would stop already has none. Passing also lets the recording use
-            // Winograd's convolutions, whose rounding could flip a gate at a near-zero unit.
-            (Composite.Is<Relu>(), PassRule.Instance),
+            // ReLUs keep their gate, read from the recorded output; the rules above scale by each unit's value, so a
+            // gate that Winograd's rounding flips at a near-zero unit moves almost nothing, and the recording may use it.
+            (Composite.Is<Relu>(), ProportionalGateRule.Instance),
             (l => l is Conv2d or Linear or AvgPool2d or AdaptiveAvgPool2d, ExcitationRule.Instance),
             (Composite.Is<Arithmetic>(), new NormRule(ExcitationRule.Stabilizer)),
         ]);

@@ -3,6 +3,8 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
+
 
 namespace {
 
@@ -47,7 +49,7 @@ constexpr int kLanes = 16;  // independent partial sums per row of x: the compil
 template <typename T, bool Negate>
 inline T positive_part(T w) {
   if (Negate) w = -w;
-  return w > T(0) ? w : T(0);
+  return w < T(0) ? T(0) : w;  // NaN stays NaN, as clamp_min keeps it
 }
 
 template <typename T, bool Negate>
@@ -65,7 +67,7 @@ __attribute__((always_inline)) inline void excitation_rows(const T* x, const T* 
       for (int l = 0; l < kLanes; l++) z += lanes[l];
       for (; k < k_size; k++) z += xn[k] * positive_part<T, Negate>(row[k]);
       const T s = p[n * j_size + j] / (z + eps);
-      if (s == T(0)) continue;
+      if (s == T(0)) continue;  // common (p is zero wherever the unit is); skips 0·W, which differs only for infinite W
       T* gn = g + n * k_size;
       for (int64_t c = 0; c < k_size; c++) gn[c] += s * positive_part<T, Negate>(row[c]);
     }
@@ -79,10 +81,12 @@ __attribute__((target("avx2,fma"))) void excitation_rows_avx2(const T* x, const 
 }
 
 template <typename T, bool Negate>
-void excitation_dense(const T* x, const T* w, const T* p, T* partial, int64_t rows, int64_t k_size, int64_t j_size, T eps) {
+void excitation_dense(const T* x, const T* w, const T* p, T* partial, int64_t slots, int64_t grain, int64_t rows, int64_t k_size,
+                      int64_t j_size, T eps) {
   static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  at::parallel_for(0, j_size, 16, [&](int64_t begin, int64_t end) {
-    T* g = partial + at::get_thread_num() * rows * k_size;
+  at::parallel_for(0, j_size, grain, [&](int64_t begin, int64_t end) {
+    // parallel_for runs at most ⌈J/grain⌉ ≤ slots threads, so the thread number indexes an allocated slot.
+    T* g = partial + std::min<int64_t>(at::get_thread_num(), slots - 1) * rows * k_size;
     if (avx2) excitation_rows_avx2<T, Negate>(x, w, p, g, rows, k_size, j_size, begin, end, eps);
     else excitation_rows<T, Negate>(x, w, p, g, rows, k_size, j_size, begin, end, eps);
   });
@@ -103,10 +107,16 @@ EXPORT_API(Tensor) MLARel_dense_excitation(Tensor input, Tensor weight, Tensor r
     TORCH_CHECK(input->device().is_cpu() && weight->device().is_cpu() && relevance->device().is_cpu(), "x, W and p must be CPU tensors");
     at::Tensor x = input->contiguous(), w = weight->contiguous(), p = relevance->contiguous();
     const int64_t rows = x.size(0), k_size = x.size(1), j_size = w.size(0);
-    at::Tensor partial = at::zeros({at::get_num_threads(), rows, k_size}, x.options());
+    // One g per thread that gets rows: at most one per 16 rows, and no more than 64 MB of them (many threads × a large
+    // batch would otherwise rebuild the copy this pass avoids); the grain then keeps the chunks to the slots.
+    const int64_t slot_bytes = std::max<int64_t>(1, rows * k_size * static_cast<int64_t>(x.element_size()));
+    const int64_t slots = std::max<int64_t>(
+        1, std::min({static_cast<int64_t>(at::get_num_threads()), (j_size + 15) / 16, (int64_t(64) << 20) / slot_bytes}));
+    const int64_t grain = std::max<int64_t>(16, (j_size + slots - 1) / slots);
+    at::Tensor partial = at::zeros({slots, rows, k_size}, x.options());
     AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "dense excitation", [&] {
       auto run = negate ? excitation_dense<scalar_t, true> : excitation_dense<scalar_t, false>;
-      run(x.data_ptr<scalar_t>(), w.data_ptr<scalar_t>(), p.data_ptr<scalar_t>(), partial.data_ptr<scalar_t>(), rows, k_size, j_size,
+      run(x.data_ptr<scalar_t>(), w.data_ptr<scalar_t>(), p.data_ptr<scalar_t>(), partial.data_ptr<scalar_t>(), slots, grain, rows, k_size, j_size,
           static_cast<scalar_t>(eps));
     });
     return partial.sum(0);

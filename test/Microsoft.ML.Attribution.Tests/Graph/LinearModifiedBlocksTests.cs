@@ -1,5 +1,6 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
+using Microsoft.ML.Attribution.Rules;
 using Microsoft.ML.Attribution.Torch;
 using static Microsoft.ML.Attribution.Torch.torch;
 
@@ -38,6 +39,16 @@ public sealed class LinearModifiedBlocksTests : TorchTest
             Tensor blocksT = layer.TransposeModified(s, x, modifier);
             AssertClose(wholeT, blocksT, tolerance * Range(wholeT), $"{modifier.Key} transpose");
         }
+
+        // Rules sharing modified parameters within a call leave a large layer to its own block passes: no copy made.
+        int before = ModifiedPasses.MadeCount;
+        using (ModifiedPasses.Share())
+        {
+            Tensor viaRules = ModifiedPasses.Forward(layer, x, WeightModifier.Positive, withBias: true);
+            AssertClose(layer.ForwardModified(x, WeightModifier.Positive, true), viaRules, 0, "ModifiedPasses asks the layer");
+            ModifiedPasses.Transpose(layer, s, x, WeightModifier.Positive);
+        }
+        Assert.AreEqual(before, ModifiedPasses.MadeCount, "no whole W⁺ made for a large dense layer");
     }
 
     [TestMethod]

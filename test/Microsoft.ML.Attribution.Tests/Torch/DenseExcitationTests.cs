@@ -16,7 +16,7 @@ public sealed class DenseExcitationTests : TorchTest
     {
         using DisposeScope scope = NewDisposeScope();
         using var g = new Generator(53);
-        // 37 features: two full 16-lane blocks and a remainder; 70 units: more than one 16-row grain per thread.
+        // 37 features: two full 16-lane blocks and a remainder; 70 units: split between the threads (each its own g).
         Tensor x = randn([3, 37], g).relu().to(dtype);
         x[1].zero_(); // a row whose z is 0 everywhere: s = p / ε, as the definition has it
         Tensor w = randn([70, 37], g).to(dtype);
@@ -30,6 +30,16 @@ public sealed class DenseExcitationTests : TorchTest
         foreach (long row in new long[] { 0, 2 })
             AssertClose(expected[row], actual[row], tolerance * Range(expected[row]), $"row {row}");
         AssertClose(expected[1], actual[1], 1e-6 * Range(expected[1]), "the all-zero row (s = p / 1e-20)");
+    }
+
+    [TestMethod]
+    public void Empty_operands_give_empty_or_zero_results()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        Tensor none = DenseExcitation.Transpose(zeros([0, 5]), ones([4, 5]), zeros([0, 4]), false, 1e-20);
+        CollectionAssert.AreEqual(new long[] { 0, 5 }, none.shape);
+        Tensor noUnits = DenseExcitation.Transpose(ones([2, 5]), zeros([0, 5]), zeros([2, 0]), false, 1e-20);
+        Assert.AreEqual(0.0, noUnits.abs().max().item<double>(), "no units: nothing flows back");
     }
 
     [TestMethod]

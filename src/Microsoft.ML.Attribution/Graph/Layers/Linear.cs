@@ -62,6 +62,7 @@ public sealed class Linear : Layer, ILinearLayer
     public Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier)
     {
         if (!RunsModifiedPassesItself) return ILinearLayer.TransposeWithModifiedCopy(this, gradOutput, input, modifier);
+        using var scope = NewDisposeScope();
         Tensor? sum = null;
         foreach (var (start, count) in RowBlocks())
         {
@@ -74,7 +75,7 @@ public sealed class Linear : Layer, ILinearLayer
                 sum.add_(product);
             }
         }
-        return sum!;
+        return sum!.MoveToOuterDisposeScope();
     }
 
     /// <summary>(first row, rows) blocks of about <see cref="ModifiedBlockBytes"/> covering the weight's output units.</summary>
