@@ -26,6 +26,20 @@ struct Cache {
   size_t cached_bytes = 0;
   size_t limit = size_t(512) << 20;
 
+  // Frees kept blocks smaller than `size`, largest first, until `budget` bytes are freed or none is left (under the lock).
+  void release_smaller_than(size_t size, size_t budget) {
+    size_t freed = 0;
+    while (freed < budget && !free_blocks.empty()) {
+      auto below = free_blocks.lower_bound(size);
+      if (below == free_blocks.begin()) break;
+      --below;
+      freed += below->first;
+      cached_bytes -= below->first;
+      std::free(below->second);
+      free_blocks.erase(below);
+    }
+  }
+
   void trim_to(size_t target) {  // under the lock
     while (cached_bytes > target && !free_blocks.empty()) {
       auto largest = std::prev(free_blocks.end());
@@ -81,7 +95,16 @@ class CachingCpuAllocator final : public c10::Allocator {
         c.cached_bytes -= size;
       }
     }
-    if (raw == nullptr) raw = aligned_block(size);
+    if (raw == nullptr) {
+      if (size >= kLarge) {
+        // A miss faults in `size` fresh bytes: give back as many of the kept blocks too small to serve it, so blocks of
+        // sizes a pass no longer asks for (an earlier phase's) do not sit in the resident set beside the new ones.
+        Cache& c = cache();
+        std::lock_guard<std::mutex> guard(c.lock);
+        c.release_smaller_than(size, size);
+      }
+      raw = aligned_block(size);
+    }
     *static_cast<size_t*>(raw) = size;
     void* data = static_cast<char*>(raw) + kHeader;
     return {data, data, &release, c10::Device(c10::DeviceType::CPU)};
