@@ -72,7 +72,7 @@ public sealed class IntegratedGradients : AttributionMethod
         }
         long chunk = Math.Max(1, SubBatchRows(Options.MemoryBudgetMb, input.dtype));
         // Every point's gradient is kept (a bisection re-weights its neighbours), so the budget also caps the points per row.
-        long pointBytes = input.numel() / input.shape[0] * (input.dtype == ScalarType.Float64 ? 8 : 4);
+        long pointBytes = input.numel() / input.shape[0] * input.element_size();
         long keepable = Options.MemoryBudgetMb * 1024 * 1024 / Math.Max(1, pointBytes * input.shape[0]);
         int maxPanels = (int)Math.Clamp(keepable - 1, Options.Steps, Options.MaxSteps);
         var integral = new AdaptivePathIntegral(Evaluate, chunk, Progress);

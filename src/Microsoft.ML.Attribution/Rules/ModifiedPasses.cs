@@ -32,13 +32,13 @@ internal static class ModifiedPasses
 
     public static Tensor Forward(ILinearLayer layer, Tensor x, WeightModifier modifier, bool withBias)
     {
-        if (layer.RunsModifiedPassesItself || t_made is null) return layer.ForwardModified(x, modifier, withBias);
+        if (AskLayer(layer)) return layer.ForwardModified(x, modifier, withBias);
         Tensor? bias = withBias && layer.Bias is { } b ? Made(layer, modifier, b, "bias") : null;
         return layer.ForwardWith(x, Made(layer, modifier, layer.Weight, "weight"), bias);
     }
 
     public static Tensor Transpose(ILinearLayer layer, Tensor gradOutput, Tensor input, WeightModifier modifier) =>
-        layer.RunsModifiedPassesItself || t_made is null
+        AskLayer(layer)
             ? layer.TransposeModified(gradOutput, input, modifier)
             : layer.TransposeWith(gradOutput, input, Made(layer, modifier, layer.Weight, "weight"));
 
@@ -48,6 +48,9 @@ internal static class ModifiedPasses
     /// </summary>
     public static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, Tensor input, WeightModifier modifier) =>
         x * Transpose(layer, layer.DropUnitsOverZeroWindows(s, x, input), input, modifier);
+
+    /// <summary>Whether the layer runs the pass itself: it needs no whole modified copy, or no rule call is sharing one.</summary>
+    private static bool AskLayer(ILinearLayer layer) => layer.RunsModifiedPassesItself || t_made is null;
 
     private static Tensor Made(ILinearLayer layer, WeightModifier modifier, Tensor parameter, string which)
     {

@@ -5,7 +5,7 @@ using static Microsoft.ML.Attribution.Torch.torch;
 namespace Microsoft.ML.Attribution.Rules;
 
 /// <summary>
-/// A ReLU's own gate, r ⊙ [y &gt; 0] on its recorded output, for composites whose rules above hand each unit relevance
+/// A ReLU's own gate (its layer's backward: r ⊙ [y &gt; 0] on the recorded output), for composites whose rules above hand each unit relevance
 /// in proportion to its value (excitation backprop): a gate that a rounded recording flips sits at a near-zero unit,
 /// whose relevance is near zero already, so such a rule tolerates Winograd-recorded forwards where the gradient rule
 /// (the same gate, but under rules that do not scale by the value) does not.
@@ -20,9 +20,5 @@ public sealed class ProportionalGateRule : IRule
 
     public bool AppliesTo(Layer layer) => layer is Relu;
 
-    public Tensor[] Backward(LayerTrace trace, Tensor relevance)
-    {
-        using Tensor open = trace.Output.gt(0);
-        return [relevance * open.to(relevance.dtype)];
-    }
+    public Tensor[] Backward(LayerTrace trace, Tensor relevance) => trace.Layer.Backward(trace, relevance);
 }

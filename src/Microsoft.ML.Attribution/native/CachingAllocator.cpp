@@ -93,18 +93,13 @@ class CachingCpuAllocator final : public c10::Allocator {
         size = found->first;
         c.free_blocks.erase(found);
         c.cached_bytes -= size;
-      }
-    }
-    if (raw == nullptr) {
-      if (size >= kLarge) {
+      } else {
         // A miss faults in `size` fresh bytes: give back as many of the kept blocks too small to serve it, so blocks of
         // sizes a pass no longer asks for (an earlier phase's) do not sit in the resident set beside the new ones.
-        Cache& c = cache();
-        std::lock_guard<std::mutex> guard(c.lock);
         c.release_smaller_than(size, size);
       }
-      raw = aligned_block(size);
     }
+    if (raw == nullptr) raw = aligned_block(size);
     *static_cast<size_t*>(raw) = size;
     void* data = static_cast<char*>(raw) + kHeader;
     return {data, data, &release, c10::Device(c10::DeviceType::CPU)};
