@@ -1,4 +1,3 @@
-using Microsoft.ML.Attribution.Data;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Imaging;
 
@@ -29,7 +28,7 @@ namespace Microsoft.ML.Attribution.Transforms;
 public static class AttributionCatalog
 {
     /// <summary>
-    /// Appends attribution maps of <paramref name="inputColumnName"/> (a [C, H, W] float vector) computed by <paramref name="method"/> on the
+    /// Appends attribution maps of <paramref name="inputColumnName"/> (an image, or a planar [C, H, W] pixel vector) computed by <paramref name="method"/> on the
     /// ONNX model at <paramref name="modelPath"/>, reduced to [H, W] with the method's conventional channel reduction, plus output + "Target",
     /// "Logit" and "Error". <paramref name="targetColumnName"/> picks the class per row (null: top-1).
     /// </summary>
@@ -134,6 +133,18 @@ public static class AttributionCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new HeatmapEstimator(options);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="inputColumnName"/> (a pixel vector, e.g. from <c>ExtractPixels</c>) normalized per channel:
+    /// (value · <paramref name="scale"/> − mean[c]) / std[c]. For <c>ApplyOnnxModel</c> on models trained with ImageNet-style
+    /// normalization; <c>Explain</c> has the same options built in.
+    /// </summary>
+    public static PixelNormalizingEstimator NormalizePixels(this TransformsCatalog catalog, string outputColumnName, string inputColumnName,
+        float[]? mean, float[]? std, float scale = 1, PixelLayout layout = PixelLayout.Planar)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new PixelNormalizingEstimator(new PixelNormalizingTransformer(outputColumnName, inputColumnName, mean, std, scale, layout));
     }
 
     private static ExplainOptions MakeOptions(string output, string input, string method, string? target, IReadOnlyDictionary<string, string>? options,

@@ -1,5 +1,7 @@
-using Microsoft.ML.Attribution.Data;
+using Microsoft.ML.Attribution.DataViews;
 using Microsoft.ML.Attribution.Methods;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.Attribution.Transforms;
 
@@ -37,18 +39,23 @@ public sealed class ExplainEstimator : IEstimator<ExplainTransformer>
         return transformer;
     }
 
-    /// <summary>Checks the input and target columns' kinds and types; vector sizes are checked against the model by <see cref="Fit"/>.</summary>
+    /// <summary>
+    /// Checks the input (an image or a Vector&lt;Single&gt;) and target columns' kinds and types and reports the appended columns, so that
+    /// <c>EstimatorChain.Fit</c> and downstream estimators see them; sizes are checked against the model by <see cref="Fit"/>.
+    /// </summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        SchemaShapes.RequireFloatVector(inputSchema, _options.InputColumnName);
+        SchemaShape.Column input = SchemaShapes.Find(inputSchema, _options.InputColumnName);
+        if (!(input.Kind == SchemaShape.Column.VectorKind.Scalar && input.ItemType is ImageDataViewType))
+            SchemaShapes.RequireFloatVector(inputSchema, _options.InputColumnName, "Image or Vector<Single>");
         if (_options.TargetColumnName is string targetName)
         {
             SchemaShape.Column target = SchemaShapes.Find(inputSchema, targetName);
             bool integer = target.ItemType.Equals(NumberDataViewType.Int32) || target.ItemType.Equals(NumberDataViewType.Int64)
                 || (target.IsKey && target.ItemType.Equals(NumberDataViewType.UInt32));
             if (target.Kind != SchemaShape.Column.VectorKind.Scalar || !integer)
-                throw DataViewErrors.SchemaMismatch(targetName, "Int32, Int64 or Key<UInt32>", target.GetTypeString());
+                throw DataViewErrors.SchemaMismatch(targetName, "Int32, Int64 or Key<UInt32>", SchemaShapes.Describe(target));
         }
         string output = _options.OutputColumnName;
         return SchemaShapes.Append(inputSchema,

@@ -13,8 +13,32 @@ public sealed class ExplainOptions
     /// <summary>The map column. Three more are appended: output + "Target", "Logit" and "Error".</summary>
     public string OutputColumnName { get; set; } = "";
 
-    /// <summary>A Vector&lt;Single&gt; column holding each row's model input, [C, H, W] (what <c>ExtractPixels</c> makes).</summary>
+    /// <summary>
+    /// The model input per row: an ML.NET image column (<c>LoadImages</c>, <c>ResizeImages</c>) or a Vector&lt;Single&gt; of pixels
+    /// (<c>ExtractPixels</c>) laid out as <see cref="InputLayout"/> says.
+    /// </summary>
     public string InputColumnName { get; set; } = "";
+
+    /// <summary>The pixel order of a Vector&lt;Single&gt; input column (ignored for an image column).</summary>
+    public PixelLayout InputLayout { get; set; } = PixelLayout.Planar;
+
+    /// <summary>
+    /// Multiplies every input value before <see cref="Mean"/> and <see cref="Std"/> apply. Null: 1/255 for an image column (bytes to [0, 1]),
+    /// 1 for a pixel vector (<c>ExtractPixels</c> already applied its own <c>scaleImage</c>).
+    /// </summary>
+    public float? Scale { get; set; }
+
+    /// <summary>Per-channel mean subtracted after scaling (e.g. ImageNet's 0.485, 0.456, 0.406); null subtracts nothing.</summary>
+    public float[]? Mean { get; set; }
+
+    /// <summary>Per-channel standard deviation divided by after the mean (e.g. ImageNet's 0.229, 0.224, 0.225); null divides by 1.</summary>
+    public float[]? Std { get; set; }
+
+    /// <summary>
+    /// An image whose size is not the model's is stretched to it (bilinear) when true; when false such a row gets the error column.
+    /// Pixel vectors are never resized: their size must be the model's.
+    /// </summary>
+    public bool ResizeToModelInput { get; set; } = true;
 
     /// <summary>An ONNX file, imported when the transformer is created.</summary>
     public string? ModelPath { get; set; }
@@ -53,6 +77,11 @@ public sealed class ExplainOptions
     {
         OutputColumnName = OutputColumnName,
         InputColumnName = InputColumnName,
+        InputLayout = InputLayout,
+        Scale = Scale,
+        Mean = Mean?.ToArray(),
+        Std = Std?.ToArray(),
+        ResizeToModelInput = ResizeToModelInput,
         ModelPath = ModelPath,
         Network = Network,
         Method = Method,

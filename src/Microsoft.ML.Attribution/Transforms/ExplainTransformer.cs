@@ -1,33 +1,36 @@
-using Microsoft.ML.Attribution.Data;
+using System.Text.Json.Nodes;
+using Microsoft.ML.Attribution.DataViews;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Onnx;
+using Microsoft.ML.Attribution.Persistence;
 using Microsoft.ML.Attribution.Torch;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 using static Microsoft.ML.Attribution.Torch.torch;
 
 namespace Microsoft.ML.Attribution.Transforms;
 
 /// <summary>
-/// Appends, per row, the attribution map of the row's input (<see cref="ExplainOptions.InputColumnName"/>, a [C, H, W] float vector), the class
+/// Appends, per row, the attribution map of the row's input (<see cref="ExplainOptions.InputColumnName"/>: an image, or a pixel vector), the class
 /// explained (output + "Target", Int32), that class's logit (output + "Logit", Single) and an error text (output + "Error", empty for good rows).
 /// The map is Vector&lt;Single, H, W&gt; after channel reduction, or Vector&lt;Single, *, H, W&gt; with <see cref="ExplainOptions.KeepChannels"/>.
 /// </summary>
 /// <remarks>
 /// <para>Rows are attributed in mini-batches of <see cref="ExplainOptions.BatchSize"/>: one batched forward/backward pass per batch (see
-/// <see cref="BatchedRowToRowTransformerBase"/> for laziness, progress and cancellation). Results equal row-by-row attribution.</para>
+/// <see cref="BatchedAppendingTransformerBase"/> for laziness, progress and cancellation). Results equal row-by-row attribution.</para>
 /// <para>Bad rows never fail the batch: an input of the wrong length (wrong channel count or size), an input with NaN or infinite values (a
 /// missing image upstream), a missing or out-of-range target, or a method failure on that row give a missing map (NaN-filled, or empty with
 /// KeepChannels), target −1, logit NaN, and the reason in the error column. The other rows of the batch are attributed as usual.</para>
 /// <para>Dispose the transformer (or the chain holding it) to free the imported network.</para>
 /// </remarks>
-[LoadableTransformer(LoaderKind)]
-public sealed class ExplainTransformer : BatchedRowToRowTransformerBase, IDisposable
+public sealed class ExplainTransformer : BatchedAppendingTransformerBase, IPersistentTransformer, IDisposable
 {
     internal const string TargetSuffix = "Target";
     internal const string LogitSuffix = "Logit";
     internal const string ErrorSuffix = "Error";
-    private const string LoaderKind = "Explain";
+    internal const string PersistedKind = "Explain";
 
     private readonly ExplainOptions _options;
     private readonly bool _ownsNetwork;
@@ -88,42 +91,22 @@ public sealed class ExplainTransformer : BatchedRowToRowTransformerBase, IDispos
 
     public Network Network { get; }
 
-    /// <summary>Saves the options and a reference to the ONNX file (relative to the model file when beside it). Needs a model path.</summary>
-    public override void Save(ModelSaveContext ctx)
+    string IPersistentTransformer.Kind => PersistedKind;
+
+    JsonObject IPersistentTransformer.Describe(ModelArchiveWriter archive)
     {
-        ArgumentNullException.ThrowIfNull(ctx);
         if (_options.ModelPath is null)
             throw new NotSupportedException("This Explain transformer was created from an in-memory Network; create it with a ModelPath to save it.");
-        ctx.SetKind(LoaderKind);
-        ctx.SetProperty("outputColumnName", _options.OutputColumnName);
-        ctx.SetProperty("inputColumnName", _options.InputColumnName);
-        ctx.SetProperty("modelPath", ctx.MakePathReference(_options.ModelPath));
-        ctx.SetProperty("method", _options.Method);
-        ctx.SetProperty("methodOptions", _options.MethodOptions);
-        ctx.SetProperty("targetColumnName", _options.TargetColumnName);
-        ctx.SetProperty("reduction", _options.Reduction);
-        ctx.SetProperty("keepChannels", _options.KeepChannels);
-        ctx.SetProperty("batchSize", _options.BatchSize);
+        ExplainOptions saved = _options.Copy();
+        saved.ModelPath = archive.AddModelFile(_options.ModelPath);
+        return ModelArchiveJson.ToObject(saved);
     }
 
-    public static ITransformer Load(ModelLoadContext ctx)
+    internal static ExplainTransformer Load(JsonObject description, ModelArchiveReader archive)
     {
-        ArgumentNullException.ThrowIfNull(ctx);
-        ctx.CheckVersion(1);
-        return new ExplainTransformer(new ExplainOptions
-        {
-            OutputColumnName = ctx.GetProperty<string>("outputColumnName"),
-            InputColumnName = ctx.GetProperty<string>("inputColumnName"),
-            ModelPath = ctx.ResolvePath(ctx.GetProperty<string>("modelPath")),
-            Method = ctx.GetProperty<string>("method"),
-            MethodOptions = ctx.GetOptionalProperty<Dictionary<string, string>>("methodOptions") ?? new(),
-            TargetColumnName = ctx.GetOptionalProperty<string>("targetColumnName"),
-            Reduction = ctx.GetOptionalProperty<ChannelReduction?>("reduction"),
-            KeepChannels = ctx.GetOptionalProperty<bool>("keepChannels"),
-            BatchSize = ctx.GetOptionalProperty("batchSize", 16),
-            Progress = ctx.Progress,
-            CancellationToken = ctx.CancellationToken,
-        });
+        ExplainOptions options = ModelArchiveJson.FromObject<ExplainOptions>(description);
+        options.ModelPath = archive.GetModelFile(options.ModelPath ?? throw new InvalidDataException("The saved Explain transformer names no model file."));
+        return new ExplainTransformer(options);
     }
 
     public void Dispose()
@@ -150,6 +133,10 @@ public sealed class ExplainTransformer : BatchedRowToRowTransformerBase, IDispos
         ExplainEstimator.RequireMethod(options.Method);
         if (options.BatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
+        if (!Enum.IsDefined(options.InputLayout))
+            throw new ArgumentOutOfRangeException(nameof(options), options.InputLayout, "Unknown pixel layout.");
+        if (options.Scale is float scale && (!float.IsFinite(scale) || scale == 0))
+            throw new ArgumentOutOfRangeException(nameof(options), scale, "Scale must be a finite, non-zero number.");
         if (options.Reduction is ChannelReduction r && !Enum.IsDefined(r))
             throw new ArgumentOutOfRangeException(nameof(options), r, "Unknown channel reduction.");
         return options;
@@ -198,12 +185,18 @@ public sealed class ExplainTransformer : BatchedRowToRowTransformerBase, IDispos
     private static bool IsTargetType(DataViewType type) =>
         type.Equals(NumberDataViewType.Int32) || type.Equals(NumberDataViewType.Int64) || (type is KeyDataViewType && type.RawType == typeof(uint));
 
-    /// <summary>The per-row input shape [C, H, W]: the model's, with dimensions the model leaves open taken from the column's type.</summary>
-    private (int Channels, int Height, int Width) ResolveInputShape(DataViewSchema inputSchema)
+    /// <summary>
+    /// The per-row input shape [C, H, W]: the model's, with dimensions the model leaves open taken from the column's type. An image column
+    /// gives 3 channels (RGB; a one-channel model gets the luma) and its size when fixed; other sizes are resized per row unless
+    /// <see cref="ExplainOptions.ResizeToModelInput"/> is off.
+    /// </summary>
+    private ModelInputShape ResolveInputShape(DataViewSchema inputSchema)
     {
         DataViewSchema.Column input = SchemaShapes.Find(inputSchema, InputColumnName);
         int[] model = _modelShape.Select(d => d > 0 ? (int)d : 0).ToArray();
-        string expected = new VectorDataViewType(NumberDataViewType.Single, model).ToString();
+        string expected = $"Image or {new VectorDataViewType(NumberDataViewType.Single, model)}";
+        if (input.Type is ImageDataViewType image)
+            return ResolveImageShape(image, model, expected);
         if (input.Type is not VectorDataViewType vector || !vector.ItemType.Equals(NumberDataViewType.Single))
             throw DataViewErrors.SchemaMismatch(InputColumnName, expected, input.Type.ToString()!);
 
@@ -213,29 +206,43 @@ public sealed class ExplainTransformer : BatchedRowToRowTransformerBase, IDispos
             // A flat vector is accepted when its length is the model's C·H·W.
             if (dims[0] != model[0] * model[1] * model[2])
                 throw DataViewErrors.SchemaMismatch(InputColumnName, expected, vector.ToString());
-            return (model[0], model[1], model[2]);
+            return new ModelInputShape(model[0], model[1], model[2]);
         }
         if (dims.Length == 1 && !vector.IsKnownSize)
             dims = [0, 0, 0];
         if (dims.Length != 3)
             throw DataViewErrors.SchemaMismatch(InputColumnName, expected, vector.ToString());
+        // The column's dimensions in [C, H, W] order, whatever its layout.
+        int[] chw = _options.InputLayout == PixelLayout.Interleaved ? [dims[2], dims[0], dims[1]] : dims;
         var shape = new int[3];
         for (int i = 0; i < 3; i++)
         {
-            if (model[i] > 0 && dims[i] > 0 && model[i] != dims[i])
-                throw DataViewErrors.SchemaMismatch(InputColumnName, expected, vector.ToString());
-            shape[i] = model[i] > 0 ? model[i] : dims[i];
+            if (model[i] > 0 && chw[i] > 0 && model[i] != chw[i])
+                throw DataViewErrors.SchemaMismatch(InputColumnName, expected + (_options.InputLayout == PixelLayout.Interleaved ? " as [H, W, C] (InputLayout = Interleaved)" : ""), vector.ToString());
+            shape[i] = model[i] > 0 ? model[i] : chw[i];
             if (shape[i] == 0)
                 throw DataViewErrors.SchemaMismatch(InputColumnName, expected + " (the model leaves this size open, so the column must fix it)", vector.ToString());
         }
-        return (shape[0], shape[1], shape[2]);
+        return new ModelInputShape(shape[0], shape[1], shape[2]);
+    }
+
+    private ModelInputShape ResolveImageShape(ImageDataViewType image, int[] model, string expected)
+    {
+        if (model[0] is not (1 or 3))
+            throw DataViewErrors.SchemaMismatch(InputColumnName, $"a Vector<Single> of {model[0]} channels (an image column gives RGB: models of 1 or 3 channels)", image.ToString());
+        int height = model[1] > 0 ? model[1] : image.Height, width = model[2] > 0 ? model[2] : image.Width;
+        if (height == 0 || width == 0)
+            throw DataViewErrors.SchemaMismatch(InputColumnName, expected + " (the model leaves its input size open: resize the images to a fixed size with ResizeImages)", image.ToString());
+        if (!_options.ResizeToModelInput && image.Height > 0 && (image.Height != height || image.Width != width))
+            throw DataViewErrors.SchemaMismatch(InputColumnName, $"Image<{height}, {width}> (ResizeToModelInput is off)", image.ToString());
+        return new ModelInputShape(model[0], height, width);
     }
 
     /// <summary>One cursor's batches: stages inputs and targets, attributes the good rows together, serves results per slot.</summary>
     private sealed class ExplainMapper : BatchedRowMapper
     {
         private readonly ExplainTransformer _owner;
-        private readonly ValueGetter<VBuffer<float>> _input;
+        private readonly ModelInputReader _input;
         private readonly Func<(long Target, string? Error)>? _target;
         private readonly int _channels, _height, _width;
         private readonly float[][] _staged;
@@ -246,13 +253,12 @@ public sealed class ExplainTransformer : BatchedRowToRowTransformerBase, IDispos
         private readonly float[] _logits;
         private readonly string[] _errors;
         private readonly float[] _missingMap;
-        private VBuffer<float> _buffer;
 
-        public ExplainMapper(ExplainTransformer owner, DataViewRow input, int capacity, (int Channels, int Height, int Width) shape)
+        public ExplainMapper(ExplainTransformer owner, DataViewRow input, int capacity, ModelInputShape shape)
         {
             _owner = owner;
             (_channels, _height, _width) = shape;
-            _input = input.GetGetter<VBuffer<float>>(input.Schema[owner.InputColumnName]);
+            _input = ModelInputReader.Create(input, input.Schema[owner.InputColumnName], shape, owner._options);
             if (owner.TargetColumnName is string target)
                 _target = TargetReader(input, input.Schema[target], owner._classes);
             _staged = new float[capacity][];
@@ -269,25 +275,19 @@ public sealed class ExplainTransformer : BatchedRowToRowTransformerBase, IDispos
 
         public override void StageRow(int slot)
         {
-            _stagedErrors[slot] = null;
-            _input(ref _buffer);
-            if (_buffer.Length != InputLength)
-            {
-                _stagedErrors[slot] = DescribeWrongLength(_buffer.Length);
-                return;
-            }
             float[] staged = _staged[slot] ??= new float[InputLength];
-            _buffer.CopyTo(staged);
-            foreach (float v in staged)
+            _stagedErrors[slot] = _input.Read(staged);
+            if (_stagedErrors[slot] is null && _target is not null)
             {
-                if (!float.IsFinite(v))
+                try
                 {
-                    _stagedErrors[slot] = $"Missing input: column '{_owner.InputColumnName}' holds NaN or infinite values (the image is missing or failed to load upstream).";
-                    return;
+                    (_stagedTargets[slot], _stagedErrors[slot]) = _target();
+                }
+                catch (Exception e) when (UpstreamErrors.IsRowError(e))
+                {
+                    _stagedErrors[slot] = $"Bad target: {UpstreamErrors.Describe(e, _owner.TargetColumnName!)}";
                 }
             }
-            if (_target is not null)
-                (_stagedTargets[slot], _stagedErrors[slot]) = _target();
         }
 
         public override void ComputeBatch(int count, CancellationToken cancellationToken)
@@ -371,14 +371,6 @@ public sealed class ExplainTransformer : BatchedRowToRowTransformerBase, IDispos
                 _logits[slot] = (float)result.Scores[i];
                 _errors[slot] = "";
             }
-        }
-
-        private string DescribeWrongLength(int length)
-        {
-            int plane = _height * _width;
-            if (length > 0 && length % plane == 0)
-                return $"Wrong channel count: column '{_owner.InputColumnName}' holds {length / plane} channel(s) of {_height}×{_width}; the model takes {_channels}.";
-            return $"Wrong input size: column '{_owner.InputColumnName}' holds {length} values; the model takes {_channels}×{_height}×{_width} = {InputLength}.";
         }
 
         private static Func<(long, string?)> TargetReader(DataViewRow input, DataViewSchema.Column column, long classes)

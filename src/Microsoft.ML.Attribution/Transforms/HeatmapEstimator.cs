@@ -1,4 +1,6 @@
-using Microsoft.ML.Attribution.Data;
+using Microsoft.ML.Attribution.DataViews;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.Attribution.Transforms;
 
@@ -22,9 +24,9 @@ public sealed class HeatmapEstimator : IEstimator<HeatmapTransformer>
         HeatmapOptions options = _transformer.Options;
         SchemaShapes.RequireFloatVector(inputSchema, options.MapColumnName);
         if (options.ImageColumnName is string image && SchemaShapes.Find(inputSchema, image).ItemType is not ImageDataViewType)
-            throw DataViewErrors.SchemaMismatch(image, "Image", SchemaShapes.Find(inputSchema, image).GetTypeString());
+            throw DataViewErrors.SchemaMismatch(image, "Image", SchemaShapes.Describe(SchemaShapes.Find(inputSchema, image)));
         if (options.NameColumnName is string name && !SchemaShapes.Find(inputSchema, name).ItemType.Equals(TextDataViewType.Instance))
-            throw DataViewErrors.SchemaMismatch(name, "String", SchemaShapes.Find(inputSchema, name).GetTypeString());
+            throw DataViewErrors.SchemaMismatch(name, "String", SchemaShapes.Describe(SchemaShapes.Find(inputSchema, name)));
         return SchemaShapes.Append(inputSchema, SchemaShapes.Text(options.OutputColumnName), SchemaShapes.Text(_transformer.ErrorColumnName));
     }
 }

@@ -1,7 +1,11 @@
 using System.Globalization;
-using Microsoft.ML.Attribution.Data;
+using System.Text.Json.Nodes;
+using Microsoft.ML.Attribution.DataViews;
 using Microsoft.ML.Attribution.Imaging;
+using Microsoft.ML.Attribution.Persistence;
 using Microsoft.ML.Attribution.Torch;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 using static Microsoft.ML.Attribution.Torch.torch;
 
 namespace Microsoft.ML.Attribution.Transforms;
@@ -15,10 +19,9 @@ namespace Microsoft.ML.Attribution.Transforms;
 /// Bad rows do not throw: a missing map (NaN values), a missing image, or a file that cannot be written leave the path empty and give the
 /// reason in the error column. A constant map is drawn as all zeros.
 /// </remarks>
-[LoadableTransformer(LoaderKind)]
-public sealed class HeatmapTransformer : RowToRowTransformerBase
+public sealed class HeatmapTransformer : RowAppendingTransformerBase, IPersistentTransformer
 {
-    private const string LoaderKind = "Heatmap";
+    internal const string PersistedKind = "Heatmap";
 
     private readonly HeatmapOptions _options;
 
@@ -40,23 +43,11 @@ public sealed class HeatmapTransformer : RowToRowTransformerBase
 
     public string ErrorColumnName => _options.OutputColumnName + "Error";
 
-    public override void Save(ModelSaveContext ctx)
-    {
-        ArgumentNullException.ThrowIfNull(ctx);
-        ctx.SetKind(LoaderKind);
-        HeatmapOptions saved = _options.Copy();
-        saved.OutputFolder = ctx.MakePathReference(saved.OutputFolder);
-        ctx.SetProperty("options", saved);
-    }
+    string IPersistentTransformer.Kind => PersistedKind;
 
-    public static ITransformer Load(ModelLoadContext ctx)
-    {
-        ArgumentNullException.ThrowIfNull(ctx);
-        ctx.CheckVersion(1);
-        HeatmapOptions options = ctx.GetProperty<HeatmapOptions>("options");
-        options.OutputFolder = ctx.ResolvePath(options.OutputFolder);
-        return new HeatmapTransformer(options);
-    }
+    JsonObject IPersistentTransformer.Describe(ModelArchiveWriter archive) => ModelArchiveJson.ToObject(_options);
+
+    internal static HeatmapTransformer Load(JsonObject options) => new(ModelArchiveJson.FromObject<HeatmapOptions>(options));
 
     protected override IReadOnlyList<DataViewSchema.DetachedColumn> GetOutputColumns(DataViewSchema inputSchema)
     {
@@ -64,7 +55,7 @@ public sealed class HeatmapTransformer : RowToRowTransformerBase
         if (_options.ImageColumnName is string image)
         {
             DataViewSchema.Column column = SchemaShapes.Find(inputSchema, image);
-            if (column.Type is not ImageDataViewType || column.Type.RawType != typeof(MLImage))
+            if (column.Type is not ImageDataViewType)
                 throw DataViewErrors.SchemaMismatch(image, "Image", column.Type.ToString()!);
         }
         if (_options.NameColumnName is string name && SchemaShapes.Find(inputSchema, name).Type is not TextDataViewType)
@@ -99,7 +90,14 @@ public sealed class HeatmapTransformer : RowToRowTransformerBase
             if (imageGetter is not null)
             {
                 MLImage value = null!;
-                imageGetter(ref value);
+                try
+                {
+                    imageGetter(ref value);
+                }
+                catch (Exception e) when (UpstreamErrors.IsRowError(e))
+                {
+                    return ("", UpstreamErrors.Describe(e, _options.ImageColumnName!));
+                }
                 if (value is null)
                     return ("", $"Missing image: column '{_options.ImageColumnName}' is missing for this row.");
                 background = value;
@@ -167,7 +165,7 @@ public sealed class HeatmapTransformer : RowToRowTransformerBase
             Tensor mapTensor = tensor(scaled, [height, width]);
             Tensor picture = background is null
                 ? Heatmap.Render(mapTensor, _options.Colormap)
-                : Heatmap.Overlay(background.ToRgbTensor(), mapTensor, _options.Colormap, _options.Alpha);
+                : Heatmap.Overlay(RgbTensor(background, height, width), mapTensor, _options.Colormap, _options.Alpha);
             ImageIO.Save(path, picture);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
@@ -176,6 +174,10 @@ public sealed class HeatmapTransformer : RowToRowTransformerBase
         }
         return (path, "");
     }
+
+    /// <summary>The background as a uint8 [H, W, 3] tensor at the map's size.</summary>
+    private static Tensor RgbTensor(MLImage image, int height, int width) =>
+        tensor(MLImagePixels.ToRgb(image, height, width), [height, width, 3]);
 
     private static string RowName(ValueGetter<ReadOnlyMemory<char>>? nameGetter, long position)
     {

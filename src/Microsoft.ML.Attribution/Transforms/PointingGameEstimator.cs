@@ -1,4 +1,5 @@
-using Microsoft.ML.Attribution.Data;
+using Microsoft.ML.Attribution.DataViews;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attribution.Transforms;
 
@@ -22,7 +23,7 @@ public sealed class PointingGameEstimator : IEstimator<PointingGameTransformer>
         ArgumentNullException.ThrowIfNull(inputSchema);
         SchemaShape.Column map = SchemaShapes.RequireFloatVector(inputSchema, _transformer.MapColumnName);
         if (map.Kind != SchemaShape.Column.VectorKind.Vector)
-            throw DataViewErrors.SchemaMismatch(_transformer.MapColumnName, "Vector<Single, H, W>", map.GetTypeString());
+            throw DataViewErrors.SchemaMismatch(_transformer.MapColumnName, "Vector<Single, H, W>", SchemaShapes.Describe(map));
         SchemaShapes.RequireFloatVector(inputSchema, _transformer.BoxesColumnName);
         string output = _transformer.OutputColumnName;
         return SchemaShapes.Append(inputSchema,

@@ -1,6 +1,9 @@
-using Microsoft.ML.Attribution.Data;
+using System.Text.Json.Nodes;
+using Microsoft.ML.Attribution.DataViews;
 using Microsoft.ML.Attribution.Datasets;
 using Microsoft.ML.Attribution.Metrics;
+using Microsoft.ML.Attribution.Persistence;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attribution.Transforms;
 
@@ -17,10 +20,9 @@ namespace Microsoft.ML.Attribution.Transforms;
 /// <para>Bad rows do not throw: a missing map (NaN values: the row could not be explained), no boxes, a box count that is not a multiple of 4,
 /// a malformed box, or a box lying entirely outside the map give hit = false, MaxPoint NaN where unknown, and the reason in the error column.</para>
 /// </remarks>
-[LoadableTransformer(LoaderKind)]
-public sealed class PointingGameTransformer : RowToRowTransformerBase
+public sealed class PointingGameTransformer : RowAppendingTransformerBase, IPersistentTransformer
 {
-    private const string LoaderKind = "PointingGame";
+    internal const string PersistedKind = "PointingGame";
 
     public PointingGameTransformer(string outputColumnName, string mapColumnName, string boxesColumnName, double tolerance = Metrics.PointingGame.DefaultTolerance)
     {
@@ -48,23 +50,19 @@ public sealed class PointingGameTransformer : RowToRowTransformerBase
 
     public string ErrorColumnName => OutputColumnName + "Error";
 
-    public override void Save(ModelSaveContext ctx)
-    {
-        ArgumentNullException.ThrowIfNull(ctx);
-        ctx.SetKind(LoaderKind);
-        ctx.SetProperty("outputColumnName", OutputColumnName);
-        ctx.SetProperty("mapColumnName", MapColumnName);
-        ctx.SetProperty("boxesColumnName", BoxesColumnName);
-        ctx.SetProperty("tolerance", Tolerance);
-    }
+    string IPersistentTransformer.Kind => PersistedKind;
 
-    public static ITransformer Load(ModelLoadContext ctx)
+    JsonObject IPersistentTransformer.Describe(ModelArchiveWriter archive) => new()
     {
-        ArgumentNullException.ThrowIfNull(ctx);
-        ctx.CheckVersion(1);
-        return new PointingGameTransformer(ctx.GetProperty<string>("outputColumnName"), ctx.GetProperty<string>("mapColumnName"),
-            ctx.GetProperty<string>("boxesColumnName"), ctx.GetProperty<double>("tolerance"));
-    }
+        ["outputColumnName"] = OutputColumnName,
+        ["mapColumnName"] = MapColumnName,
+        ["boxesColumnName"] = BoxesColumnName,
+        ["tolerance"] = Tolerance,
+    };
+
+    internal static PointingGameTransformer Load(JsonObject options) => new(
+        options["outputColumnName"]!.GetValue<string>(), options["mapColumnName"]!.GetValue<string>(),
+        options["boxesColumnName"]!.GetValue<string>(), options["tolerance"]!.GetValue<double>());
 
     /// <summary>Scores one map [H, W] (row-major) against boxes given as quadruples; the same rule and errors as the columns.</summary>
     public PointingGameRowResult Score(ReadOnlySpan<float> map, int height, int width, ReadOnlySpan<float> boxes)

@@ -1,4 +1,5 @@
-using Microsoft.ML.Attribution.Data;
+using Microsoft.ML.Attribution.DataViews;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attribution.Transforms;
 

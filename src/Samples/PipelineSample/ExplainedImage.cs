@@ -1,4 +1,4 @@
-using Microsoft.ML.Attribution.Data;
+using Microsoft.ML.Data;
 
 namespace PipelineSample;
 
@@ -8,6 +8,10 @@ public sealed class ExplainedImage
     public string ImagePath { get; set; } = "";
 
     public int Label { get; set; }
+
+    /// <summary>ONNX Runtime's logits (ApplyOnnxModel), for a second opinion on the class explained.</summary>
+    [ColumnName("logits")]
+    public float[] OnnxLogits { get; set; } = [];
 
     [ColumnName("MapTarget")]
     public int ExplainedClass { get; set; }
@@ -20,9 +24,6 @@ public sealed class ExplainedImage
 
     [ColumnName("PointingMaxPoint")]
     public float[] MaxPoint { get; set; } = [];
-
-    [ColumnName("ImageError")]
-    public string LoadError { get; set; } = "";
 
     [ColumnName("MapError")]
     public string ExplainError { get; set; } = "";

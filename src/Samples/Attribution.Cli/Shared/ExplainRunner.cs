@@ -1,17 +1,19 @@
 using System.Diagnostics;
-using Microsoft.ML.Attribution.Data;
+using Microsoft.ML;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Transforms;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 
 namespace Attribution.Cli.Shared;
 
 /// <summary>
-/// Runs one method over inputs through the library's pipeline: image files go LoadImages → ResizeImages → ExtractPixels → Explain; .npy rows
-/// go straight to Explain. Maps are kept unreduced (the CLI reduces them for overlays and writes them raw to .npy). Rows are streamed.
+/// Runs one method over inputs through an ML.NET pipeline: image files go LoadImages → ResizeImages → ExtractPixels (ML.NET's) → Explain
+/// (ours, normalizing with the run's mean and std); .npy rows go straight to Explain. Maps are kept unreduced (the CLI reduces them for overlays and writes them raw to .npy). Rows are streamed.
 /// </summary>
 internal sealed class ExplainRunner(Network network, Preprocessing preprocessing, int batchSize)
 {
-    private readonly AttributionContext _context = new(seed: 0);
+    private readonly MLContext _context = new(seed: 0);
 
     /// <param name="targets">The class per item, or null for each item's top prediction.</param>
     /// <param name="onRows">Told how many more rows were attributed, after each batch (for progress bars).</param>
@@ -23,13 +25,13 @@ internal sealed class ExplainRunner(Network network, Preprocessing preprocessing
         if (imageIndices.Length > 0)
         {
             IDataView rows = _context.Data.LoadFromEnumerable(imageIndices.Select(i => new ImageInputRow { Path = items[i].ImagePath!, Target = targets?[i] ?? 0 }).ToArray());
-            foreach (ExplainedRow row in Explain(Preprocess(rows), imageIndices, method, methodOptions, targets is not null, onRows, withPixels, cancellationToken))
+            foreach (ExplainedRow row in Explain(Preprocess(rows), true, imageIndices, method, methodOptions, targets is not null, onRows, withPixels, cancellationToken))
                 yield return row;
         }
         if (tensorIndices.Length > 0)
         {
             IDataView rows = _context.Data.LoadFromEnumerable(tensorIndices.Select(i => new TensorInputRow { Pixels = items[i].Pixels!, Target = targets?[i] ?? 0 }).ToArray());
-            foreach (ExplainedRow row in Explain(rows, tensorIndices, method, methodOptions, targets is not null, onRows, withPixels, cancellationToken))
+            foreach (ExplainedRow row in Explain(rows, false, tensorIndices, method, methodOptions, targets is not null, onRows, withPixels, cancellationToken))
                 yield return row;
         }
     }
@@ -48,27 +50,21 @@ internal sealed class ExplainRunner(Network network, Preprocessing preprocessing
             IDataView rows = Preprocess(_context.Data.LoadFromEnumerable(imageIndices.Select(i => new ImageInputRow { Path = items[i].ImagePath! }).ToArray()));
             using DataViewRowCursor cursor = rows.GetRowCursor(rows.Schema);
             ValueGetter<VBuffer<float>> pixels = cursor.GetGetter<VBuffer<float>>(rows.Schema["Pixels"]);
-            // Each step appends its own error column; the first non-empty one names the cause.
-            var errors = rows.Schema.Where(c => c.Name.EndsWith("Error", StringComparison.Ordinal))
-                .Select(c => cursor.GetGetter<ReadOnlyMemory<char>>(c)).ToArray();
             VBuffer<float> values = default;
-            ReadOnlyMemory<char> message = default;
             while (cursor.MoveNext())
             {
                 int index = imageIndices[cursor.Position];
-                string? failure = null;
-                foreach (var error in errors)
+                try
                 {
-                    error(ref message);
-                    if (message.Length > 0) { failure = message.ToString(); break; }
+                    pixels(ref values);
                 }
-                if (failure is not null)
+                catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
                 {
-                    failures.Add($"{items[index].Source}: {failure}");
+                    // ML.NET's LoadImages throws from the getter for a missing or undecodable file.
+                    failures.Add($"{items[index].Source}: {e.Message}");
                     continue;
                 }
-                pixels(ref values);
-                byIndex[index] = values.DenseValues().ToArray();
+                byIndex[index] = Normalize(values.DenseValues().ToArray());
             }
         }
         if (failures.Count > 0)
@@ -83,15 +79,28 @@ internal sealed class ExplainRunner(Network network, Preprocessing preprocessing
         return Enumerable.Range(0, items.Count).SelectMany(i => byIndex[i]).ToArray();
     }
 
-    /// <summary>LoadImages → ResizeImages → ExtractPixels, with the run's preprocessing.</summary>
+    /// <summary>LoadImages → ResizeImages (stretched to the model's size) → ExtractPixels in [0, 1]: ML.NET's own transforms.</summary>
     private IDataView Preprocess(IDataView rows) =>
         _context.Transforms.LoadImages("Image", null, "Path")
-            .Append(_context.Transforms.ResizeImages("Resized", preprocessing.Size, preprocessing.Size, "Image", ResizingKind.Fill))
-            .Append(_context.Transforms.ExtractPixels("Pixels", "Resized", scaleImage: 1 / 255f, mean: preprocessing.Mean, std: preprocessing.Std))
+            .Append(_context.Transforms.ResizeImages("Resized", preprocessing.Size, preprocessing.Size, "Image", ImageResizingEstimator.ResizingKind.Fill))
+            .Append(_context.Transforms.ExtractPixels("Pixels", "Resized", scaleImage: 1 / 255f))
             .Fit(rows).Transform(rows);
 
-    private IEnumerable<ExplainedRow> Explain(IDataView inputs, int[] indices, string method, IReadOnlyDictionary<string, string> methodOptions, bool hasTargets,
-        Action<int>? onRows, bool withPixels, CancellationToken cancellationToken)
+    /// <summary>The per-channel normalization Explain applies (ML.NET's ExtractPixels has none), for inputs read outside the pipeline.</summary>
+    private float[] Normalize(float[] planar)
+    {
+        int plane = preprocessing.Size * preprocessing.Size;
+        for (int i = 0; i < planar.Length; i++)
+        {
+            int c = i / plane;
+            float mean = preprocessing.Mean?[c] ?? 0, std = preprocessing.Std?[c] ?? 1;
+            planar[i] = (planar[i] - mean) / std;
+        }
+        return planar;
+    }
+
+    private IEnumerable<ExplainedRow> Explain(IDataView inputs, bool hasImages, int[] indices, string method, IReadOnlyDictionary<string, string> methodOptions,
+        bool hasTargets, Action<int>? onRows, bool withPixels, CancellationToken cancellationToken)
     {
         // Time each batch when it is reported (on this thread, right after the batch is computed).
         var clock = Stopwatch.StartNew();
@@ -108,6 +117,8 @@ internal sealed class ExplainRunner(Network network, Preprocessing preprocessing
         {
             OutputColumnName = "Map",
             InputColumnName = "Pixels",
+            Mean = hasImages ? preprocessing.Mean : null,
+            Std = hasImages ? preprocessing.Std : null,
             Network = network,
             Method = method,
             MethodOptions = methodOptions.ToDictionary(kv => kv.Key, kv => kv.Value),
@@ -121,10 +132,7 @@ internal sealed class ExplainRunner(Network network, Preprocessing preprocessing
         DataViewSchema schema = output.Schema;
         var dims = ((VectorDataViewType)schema["Map"].Type).Dimensions;
         int height = dims[1], width = dims[2];
-        DataViewSchema.Column? imageError = schema.GetColumnOrNull("ImageError");
         var active = new List<DataViewSchema.Column> { schema["Map"], schema["MapTarget"], schema["MapLogit"], schema["MapError"] };
-        if (imageError is not null)
-            active.Add(imageError.Value);
         if (withPixels)
             active.Add(schema["Pixels"]);
 
@@ -134,12 +142,11 @@ internal sealed class ExplainRunner(Network network, Preprocessing preprocessing
         ValueGetter<int> targetGetter = cursor.GetGetter<int>(schema["MapTarget"]);
         ValueGetter<float> logitGetter = cursor.GetGetter<float>(schema["MapLogit"]);
         ValueGetter<ReadOnlyMemory<char>> errorGetter = cursor.GetGetter<ReadOnlyMemory<char>>(schema["MapError"]);
-        ValueGetter<ReadOnlyMemory<char>>? imageErrorGetter = imageError is null ? null : cursor.GetGetter<ReadOnlyMemory<char>>(imageError.Value);
         ValueGetter<VBuffer<float>>? pixelGetter = withPixels ? cursor.GetGetter<VBuffer<float>>(schema["Pixels"]) : null;
         VBuffer<float> map = default, pixels = default;
         int target = 0;
         float logit = 0;
-        ReadOnlyMemory<char> error = default, loadError = default;
+        ReadOnlyMemory<char> error = default;
         while (cursor.MoveNext())
         {
             mapGetter(ref map);
@@ -147,18 +154,13 @@ internal sealed class ExplainRunner(Network network, Preprocessing preprocessing
             logitGetter(ref logit);
             errorGetter(ref error);
             string message = error.ToString();
-            if (imageErrorGetter is not null)
-            {
-                imageErrorGetter(ref loadError);
-                // A row with no image fails in Explain as "missing input"; the loader knows the actual cause.
-                if (loadError.Length > 0)
-                    message = loadError.ToString();
-            }
             float[]? pixelValues = null;
-            if (pixelGetter is not null)
+            if (pixelGetter is not null && message.Length == 0)
             {
                 pixelGetter(ref pixels);
                 pixelValues = pixels.DenseValues().ToArray();
+                if (hasImages)
+                    Normalize(pixelValues);
             }
             float[] values = map.DenseValues().ToArray();
             int channels = values.Length / (height * width);
