@@ -61,7 +61,7 @@ public static class AttributionModelCatalog
                 JsonObject part = node?.AsObject() ?? throw archive.Corrupt("the manifest has an empty part");
                 string kind = part["kind"]?.GetValue<string>() ?? throw archive.Corrupt("a part has no kind");
                 if (kind == "ML.NET")
-                    parts.Add(LoadMlNet(catalog, archive, part["entry"]?.GetValue<string>() ?? throw archive.Corrupt("an ML.NET part names no entry")).Model);
+                    parts.AddRange(Flatten(LoadMlNet(catalog, archive, part["entry"]?.GetValue<string>() ?? throw archive.Corrupt("an ML.NET part names no entry")).Model));
                 else
                     parts.Add(PersistentTransformers.Load(kind, part["options"]?.AsObject() ?? throw archive.Corrupt($"the {kind} part has no options"), archive));
             }

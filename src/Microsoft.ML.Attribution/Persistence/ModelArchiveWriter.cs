@@ -29,7 +29,7 @@ public sealed class ModelArchiveWriter
         if (_embedModels)
         {
             reference = $"{ModelArchiveReader.ModelsFolder}{hash}.onnx";
-            if (_zip.GetEntry(reference) is null)
+            if (!_added.ContainsValue(reference))
                 _zip.CreateEntryFromFile(fullPath, reference, CompressionLevel.Fastest);
         }
         else

@@ -165,7 +165,7 @@ public sealed class HeatmapTransformer : RowAppendingTransformerBase, IPersisten
             Tensor mapTensor = tensor(scaled, [height, width]);
             Tensor picture = background is null
                 ? Heatmap.Render(mapTensor, _options.Colormap)
-                : Heatmap.Overlay(RgbTensor(background, height, width), mapTensor, _options.Colormap, _options.Alpha);
+                : Heatmap.Overlay(RgbTensor(background), mapTensor, _options.Colormap, _options.Alpha);
             ImageIO.Save(path, picture);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
@@ -175,9 +175,9 @@ public sealed class HeatmapTransformer : RowAppendingTransformerBase, IPersisten
         return (path, "");
     }
 
-    /// <summary>The background as a uint8 [H, W, 3] tensor at the map's size.</summary>
-    private static Tensor RgbTensor(MLImage image, int height, int width) =>
-        tensor(MLImagePixels.ToRgb(image, height, width), [height, width, 3]);
+    /// <summary>The background as a uint8 [H, W, 3] tensor at its own size (the overlay scales the map to it).</summary>
+    private static Tensor RgbTensor(MLImage image) =>
+        tensor(MLImagePixels.ToRgb(image, image.Height, image.Width), [image.Height, image.Width, 3]);
 
     private static string RowName(ValueGetter<ReadOnlyMemory<char>>? nameGetter, long position)
     {

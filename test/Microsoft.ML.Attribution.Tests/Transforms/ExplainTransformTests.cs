@@ -1,11 +1,14 @@
 using System.Diagnostics;
-using Microsoft.ML.Attribution.Data;
+using Microsoft.ML.Attribution.DataViews;
+using Microsoft.ML.Data;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Onnx;
+using Microsoft.ML.Attribution.Persistence;
 using Microsoft.ML.Attribution.Torch;
 using Microsoft.ML.Attribution.Transforms;
+using Microsoft.ML.Transforms.Image;
 using static Microsoft.ML.Attribution.Torch.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Transforms;
@@ -13,7 +16,7 @@ namespace Microsoft.ML.Attribution.Tests.Transforms;
 [TestClass]
 public sealed class ExplainTransformTests : TorchTest
 {
-    private readonly AttributionContext _context = new(seed: 1);
+    private readonly MLContext _context = new(seed: 1);
 
     private IDataView StoredRows(out long[] targets, out float[,] logits)
     {
@@ -106,7 +109,7 @@ public sealed class ExplainTransformTests : TorchTest
         List<float[]> Run(int batchSize)
         {
             var pipeline = _context.Transforms.LoadImages("Image", null, "Path")
-                .Append(_context.Transforms.ResizeImages("Image", 64, 64, resizing: ResizingKind.Fill))
+                .Append(_context.Transforms.ResizeImages("Image", 64, 64, resizing: ImageResizingEstimator.ResizingKind.Fill))
                 .Append(_context.Transforms.ExtractPixels("Pixels", "Image", scaleImage: 1 / 255f))
                 .Append(_context.Transforms.Explain(new ExplainOptions
                 {
@@ -224,11 +227,11 @@ public sealed class ExplainTransformTests : TorchTest
 
         var wrongSize = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _context.Transforms.Explain("Map", "Pixels", TransformFixtures.ModelPath).Fit(fourChannels));
         Assert.AreEqual("inputSchema", wrongSize.ParamName);
-        StringAssert.StartsWith(wrongSize.Message, "Schema mismatch for input column 'Pixels': expected Vector<Single, 3, 64, 64>, got Vector<Single, 4, 64, 64>");
+        StringAssert.StartsWith(wrongSize.Message, "Schema mismatch for input column 'Pixels': expected Image or Vector<Single, 3, 64, 64>, got Vector<Single, 4, 64, 64>");
         var missing = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _context.Transforms.Explain("Map", "Image", TransformFixtures.ModelPath).Fit(data));
         StringAssert.StartsWith(missing.Message, "Could not find input column 'Image'");
         var target = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
-            _context.Transforms.Explain("Map", "Pixels", TransformFixtures.ModelPath, targetColumnName: "Pixels").GetOutputSchema(SchemaShape.Create(data.Schema)));
+            _context.Transforms.Explain("Map", "Pixels", TransformFixtures.ModelPath, targetColumnName: "Pixels").GetOutputSchema(TestSchemas.Shape(data.Schema)));
         StringAssert.StartsWith(target.Message, "Schema mismatch for input column 'Pixels': expected Int32, Int64 or Key<UInt32>, got Vector<Single>");
         var method = Assert.ThrowsExactly<ArgumentException>(() => _context.Transforms.Explain("Map", "Pixels", TransformFixtures.ModelPath, "no-such-method"));
         StringAssert.Contains(method.Message, "Unknown attribution method 'no-such-method'");
@@ -310,7 +313,7 @@ public sealed class ExplainTransformTests : TorchTest
 
         Assert.IsLessThanOrEqualTo(1e-6, TransformFixtures.MaxAbsDiff(Reference("gradient", targets, ChannelReduction.MaxAbs),
             TransformFixtures.Vectors(explain.Transform(data), "Map")));
-        var error = Assert.ThrowsExactly<NotSupportedException>(() => _context.Model.Save(explain, data.Schema, Path.Combine(TransformFixtures.TempFolder("save"), "m.json")));
+        var error = Assert.ThrowsExactly<NotSupportedException>(() => _context.Model.SaveWithAttribution(explain, data.Schema, Path.Combine(TransformFixtures.TempFolder("save"), "m.zip")));
         StringAssert.Contains(error.Message, "in-memory Network");
     }
 }

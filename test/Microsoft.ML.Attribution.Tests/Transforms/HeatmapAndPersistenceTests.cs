@@ -1,8 +1,10 @@
-using System.Text.Json.Nodes;
-using Microsoft.ML.Attribution.Data;
+using Microsoft.ML.Attribution.DataViews;
+using Microsoft.ML.Data;
 using Microsoft.ML.Attribution.Imaging;
+using Microsoft.ML.Attribution.Persistence;
 using Microsoft.ML.Attribution.Torch;
 using Microsoft.ML.Attribution.Transforms;
+using Microsoft.ML.Transforms.Image;
 using static Microsoft.ML.Attribution.Torch.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Transforms;
@@ -10,12 +12,12 @@ namespace Microsoft.ML.Attribution.Tests.Transforms;
 [TestClass]
 public sealed class HeatmapAndPersistenceTests : TorchTest
 {
-    private readonly AttributionContext _context = new(seed: 1);
+    private readonly MLContext _context = new(seed: 1);
 
     private EstimatorChain<HeatmapTransformer> FullPipeline(string heatmapFolder, string? modelPath = null) =>
         _context.Transforms.CopyColumns("File", "Path")
             .Append(_context.Transforms.LoadImages("Original", null, "File"))
-            .Append(_context.Transforms.ResizeImages("Image", 64, 64, "Original", ResizingKind.Fill))
+            .Append(_context.Transforms.ResizeImages("Image", 64, 64, "Original", ImageResizingEstimator.ResizingKind.Fill))
             .Append(_context.Transforms.ExtractPixels("Pixels", "Image", scaleImage: 1 / 255f))
             .Append(_context.Transforms.Explain(new ExplainOptions
             {
@@ -36,14 +38,14 @@ public sealed class HeatmapAndPersistenceTests : TorchTest
         IDataView data = ShapeRows(folder, 1);
         var pipeline = FullPipeline(Path.Combine(folder, "out"));
 
-        SchemaShape shape = pipeline.GetOutputSchema(SchemaShape.Create(data.Schema));
+        SchemaShape shape = pipeline.GetOutputSchema(TestSchemas.Shape(data.Schema));
         using var model = pipeline.Fit(data);
-        SchemaShape fitted = SchemaShape.Create(model.Transform(data).Schema);
+        SchemaShape fitted = TestSchemas.Shape(model.Transform(data).Schema);
 
         CollectionAssert.AreEqual(fitted.Select(c => c.Name).ToArray(), shape.Select(c => c.Name).ToArray());
         foreach (SchemaShape.Column column in fitted)
         {
-            Assert.IsTrue(shape.TryFindColumn(column.Name, out SchemaShape.Column expected));
+            SchemaShape.Column expected = TestSchemas.Find(shape, column.Name);
             Assert.AreEqual(column.Kind, expected.Kind, column.Name);
             Assert.AreEqual(column.IsKey, expected.IsKey, column.Name);
             // Shapes carry no sizes: an image column loaded from files has unknown size until it is resized.
@@ -92,59 +94,80 @@ public sealed class HeatmapAndPersistenceTests : TorchTest
     }
 
     [TestMethod]
-    public void SaveLoadRoundTripGivesIdenticalOutputs()
+    public void SaveLoadRoundTripGivesIdenticalOutputsAndMlNetsOwnSaveSaysWhichCallToUse()
     {
         string folder = TransformFixtures.TempFolder("persist");
         string modelFolder = Path.Combine(folder, "model");
         Directory.CreateDirectory(modelFolder);
         File.Copy(TransformFixtures.ModelPath, Path.Combine(modelFolder, "small.onnx"));
         IDataView data = ShapeRows(folder, 5);
-        var pipeline = FullPipeline(Path.Combine(modelFolder, "heatmaps"), Path.Combine(modelFolder, "small.onnx"));
-        string modelFile = Path.Combine(modelFolder, "pipeline.json");
+        var pipeline = FullPipeline(Path.Combine(folder, "heatmaps"), Path.Combine(modelFolder, "small.onnx"));
+        string modelFile = Path.Combine(modelFolder, "pipeline.zip");
 
         List<float[]> maps;
         List<bool> hits;
+        List<string> heatmaps;
         using (var model = pipeline.Fit(data))
         {
             IDataView output = model.Transform(data);
             maps = TransformFixtures.Vectors(output, "Map");
             hits = TransformFixtures.Column<bool>(output, "Pointing");
-            _context.Model.Save(model, data.Schema, modelFile);
+            heatmaps = TransformFixtures.Texts(output, "Heatmap");
+            var refused = Assert.ThrowsExactly<NotSupportedException>(() => _context.Model.Save(model, data.Schema, Path.Combine(folder, "mlnet.zip")));
+            StringAssert.Contains(refused.Message, "mlContext.Model.SaveWithAttribution(model, inputSchema, path)");
+            _context.Model.SaveWithAttribution(model, data.Schema, modelFile);
         }
 
-        JsonObject saved = JsonNode.Parse(File.ReadAllText(modelFile))!.AsObject();
-        Assert.AreEqual("microsoft-ml-attribution-model", (string?)saved["format"]);
-        JsonArray steps = saved["model"]!["properties"]!["steps"]!.AsArray();
-        CollectionAssert.AreEqual(new[] { "CopyColumns", "LoadImages", "ResizeImages", "ExtractPixels", "Explain", "PointingGame", "Heatmap" },
-            steps.Select(s => (string?)s!["kind"]).ToArray());
-        Assert.AreEqual("small.onnx", (string?)steps[4]!["properties"]!["modelPath"], "the ONNX file beside the model file is referenced relatively");
-
-        // Move the folder: relative references keep working.
+        // The ONNX file is embedded: the saved model survives the file's removal and a move of its folder.
+        File.Delete(Path.Combine(modelFolder, "small.onnx"));
         string moved = Path.Combine(folder, "moved");
         Directory.Move(modelFolder, moved);
-        using var loaded = (IDisposable)_context.Model.Load(Path.Combine(moved, "pipeline.json"), out DataViewSchema? inputSchema);
-        var transformer = (ITransformer)loaded;
-        Assert.IsNotNull(inputSchema);
+        using TransformerChain<ITransformer> loaded = _context.Model.LoadWithAttribution(Path.Combine(moved, "pipeline.zip"), out DataViewSchema inputSchema);
         CollectionAssert.AreEqual(data.Schema.Select(c => $"{c.Name}:{c.Type}").ToArray(), inputSchema.Select(c => $"{c.Name}:{c.Type}").ToArray());
-        IDataView reloaded = transformer.Transform(data);
+        CollectionAssert.AreEqual(new[] { "ColumnCopyingTransformer", "ImageLoadingTransformer", "ImageResizingTransformer", "ImagePixelExtractingTransformer",
+            "ExplainTransformer", "PointingGameTransformer", "HeatmapTransformer" }, loaded.Select(t => t.GetType().Name).ToArray());
+        IDataView reloaded = loaded.Transform(data);
         Assert.AreEqual(0, TransformFixtures.MaxAbsDiff(maps, TransformFixtures.Vectors(reloaded, "Map")), "identical maps after loading");
         CollectionAssert.AreEqual(hits, TransformFixtures.Column<bool>(reloaded, "Pointing"));
-        Assert.IsTrue(TransformFixtures.Texts(reloaded, "Heatmap").All(p => p.StartsWith(Path.Combine(moved, "heatmaps"), StringComparison.Ordinal)));
+        CollectionAssert.AreEqual(heatmaps, TransformFixtures.Texts(reloaded, "Heatmap"));
     }
 
     [TestMethod]
-    public void LoadingRejectsUnknownKindsAndForeignFilesClearly()
+    public void ReferencedModelsAreCheckedByHash()
+    {
+        string folder = TransformFixtures.TempFolder("persist-ref");
+        string onnx = Path.Combine(folder, "small.onnx");
+        File.Copy(TransformFixtures.ModelPath, onnx);
+        IDataView data = _context.Data.LoadFromEnumerable(TransformFixtures.StoredInputs().Inputs.Select(x => new PixelRow { Pixels = x }).ToArray());
+        string modelFile = Path.Combine(folder, "explain.zip");
+        using (ExplainTransformer explain = _context.Transforms.Explain("Map", "Pixels", onnx).Fit(data))
+            _context.Model.SaveWithAttribution(explain, data.Schema, modelFile, embedModels: false);
+        Assert.IsLessThan(new FileInfo(onnx).Length, new FileInfo(modelFile).Length, "the ONNX file is referenced, not copied");
+
+        using (_context.Model.LoadWithAttribution(modelFile, out _))
+        {
+        }
+        File.WriteAllBytes(onnx, File.ReadAllBytes(onnx).Concat(new byte[] { 0 }).ToArray());
+        var changed = Assert.ThrowsExactly<InvalidDataException>(() => _context.Model.LoadWithAttribution(modelFile, out _));
+        StringAssert.Contains(changed.Message, "changed since");
+        File.Delete(onnx);
+        var gone = Assert.ThrowsExactly<FileNotFoundException>(() => _context.Model.LoadWithAttribution(modelFile, out _));
+        StringAssert.Contains(gone.Message, "which is gone");
+    }
+
+    [TestMethod]
+    public void LoadingRejectsForeignFilesClearly()
     {
         string folder = TransformFixtures.TempFolder("persist-bad");
-        string unknown = Path.Combine(folder, "unknown.json");
-        File.WriteAllText(unknown, """{"format": "microsoft-ml-attribution-model", "formatVersion": 1, "model": {"kind": "Frobnicate", "version": 1, "properties": {}}}""");
-        string foreign = Path.Combine(folder, "foreign.json");
-        File.WriteAllText(foreign, """{"hello": 1}""");
+        string text = Path.Combine(folder, "text.zip");
+        File.WriteAllText(text, "not a zip");
+        string mlnet = Path.Combine(folder, "mlnet.zip");
+        IDataView data = _context.Data.LoadFromEnumerable(new[] { new PathRow() });
+        _context.Model.Save(_context.Transforms.CopyColumns("Copy", "Path").Fit(data), data.Schema, mlnet);
 
-        var kind = Assert.ThrowsExactly<InvalidDataException>(() => _context.Model.Load(unknown, out _));
-        StringAssert.Contains(kind.Message, "Unknown transformer kind 'Frobnicate'");
-        StringAssert.Contains(kind.Message, "Explain");
-        var format = Assert.ThrowsExactly<InvalidDataException>(() => _context.Model.Load(foreign, out _));
-        StringAssert.StartsWith(format.Message, "Not a model file");
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => _context.Model.LoadWithAttribution(text, out _)).Message, "not a zip file");
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => _context.Model.LoadWithAttribution(mlnet, out _)).Message,
+            "attribution-model.json");
+        Assert.ThrowsExactly<FileNotFoundException>(() => _context.Model.LoadWithAttribution(Path.Combine(folder, "none.zip"), out _));
     }
 }

@@ -1,4 +1,5 @@
-using Microsoft.ML.Attribution.Data;
+using Microsoft.ML.Attribution.DataViews;
+using Microsoft.ML.Data;
 using Microsoft.ML.Attribution.Transforms;
 
 namespace Microsoft.ML.Attribution.Tests.Transforms;
@@ -6,7 +7,7 @@ namespace Microsoft.ML.Attribution.Tests.Transforms;
 [TestClass]
 public sealed class PointingGameTransformTests
 {
-    private readonly AttributionContext _context = new(seed: 1);
+    private readonly MLContext _context = new(seed: 1);
 
     private static float[] MapWithPeak(int row, int column)
     {

@@ -1,4 +1,5 @@
-using Microsoft.ML.Attribution.Data;
+using Microsoft.ML.Attribution.DataViews;
+using Microsoft.ML.Data;
 using Microsoft.ML.Attribution.Imaging;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Torch;

@@ -1,11 +1,12 @@
-using Microsoft.ML.Attribution.Data;
+using Microsoft.ML.Attribution.DataViews;
+using Microsoft.ML.Data;
 
-namespace Microsoft.ML.Attribution.Tests.Data;
+namespace Microsoft.ML.Attribution.Tests.DataViews;
 
 [TestClass]
 public sealed class BatchedTransformerTests
 {
-    private readonly AttributionContext _context = new(seed: 1);
+    private readonly MLContext _context = new(seed: 1);
 
     private IDataView TenRows(CountingEnumerable<XRow>? source = null) =>
         _context.Data.LoadFromEnumerable(source ?? Rows(10));
@@ -145,9 +146,9 @@ public sealed class BatchedTransformerTests
         var doubler = new DoublingTransformer(batchSize: 3);
 
         var missing = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
-            doubler.Transform(_context.Data.LoadFromEnumerable(new[] { new ColumnCopyingTests.XRow2() })));
+            doubler.Transform(_context.Data.LoadFromEnumerable(new[] { new OtherRow() })));
         var mismatch = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
-            doubler.Transform(_context.Data.LoadFromEnumerable(new[] { new EnumerableDataViewTests.DoubleXRow() })));
+            doubler.Transform(_context.Data.LoadFromEnumerable(new[] { new DoubleXRow() })));
 
         Assert.StartsWith("Could not find input column 'X'", missing.Message);
         Assert.StartsWith("Schema mismatch for input column 'X': expected Single, got Double", mismatch.Message);
@@ -157,7 +158,7 @@ public sealed class BatchedTransformerTests
     public void ChainsWithOtherTransformersAndPassesColumnsThrough()
     {
         IDataView data = TenRows();
-        var model = new TransformerChain<DoublingTransformer>(new ColumnCopyingTransformer(("Original", "X")), new DoublingTransformer(batchSize: 4));
+        var model = _context.Transforms.CopyColumns("Original", "X").Append(new DoublingEstimator(batchSize: 4)).Fit(data);
 
         IDataView output = model.Transform(data);
         using DataViewRowCursor cursor = output.GetRowCursor([output.Schema["Original"], output.Schema["Y"]]);
@@ -207,7 +208,7 @@ public sealed class BatchedTransformerTests
 
     /// <summary>Appends Y = 2·X, computing whole batches at once and recording how it was called.</summary>
     private sealed class DoublingTransformer(int batchSize, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
-        : BatchedRowToRowTransformerBase(batchSize, progress, cancellationToken)
+        : BatchedAppendingTransformerBase(batchSize, progress, cancellationToken)
     {
         public int MappersCreated { get; private set; }
 
@@ -253,5 +254,23 @@ public sealed class BatchedTransformerTests
             public override Delegate CreateGetter(int outputColumnIndex, Func<int> currentSlot) =>
                 (ValueGetter<float>)((ref float value) => value = _outputs[currentSlot()]);
         }
+    }
+
+    public sealed class OtherRow
+    {
+        public float Z { get; set; }
+    }
+
+    public sealed class DoubleXRow
+    {
+        public double X { get; set; }
+    }
+
+    /// <summary>Lets ML.NET's EstimatorChain append the doubler.</summary>
+    private sealed class DoublingEstimator(int batchSize) : IEstimator<DoublingTransformer>
+    {
+        public DoublingTransformer Fit(IDataView input) => new(batchSize);
+
+        public SchemaShape GetOutputSchema(SchemaShape inputSchema) => inputSchema;
     }
 }
