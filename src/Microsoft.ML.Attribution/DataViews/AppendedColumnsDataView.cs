@@ -35,7 +35,7 @@ internal sealed class AppendedColumnsDataView : IDataView
         // Draw one seed so that any helper cursor the mapper opens can replay the same shuffle.
         int? seed = rand?.Next();
         var source = new CursorSource(_source, seed);
-        DataViewRowCursor input = _source.GetRowCursor(bindings.InputSchema.Where(c => inputNeeded[c.Index]), source.CreateRandom());
+        DataViewRowCursor input = source.Open(bindings.InputSchema.Where(c => inputNeeded[c.Index]));
         try
         {
             AppendedGetters appended = _mapper.CreateGetters(input, activeAppended, source);

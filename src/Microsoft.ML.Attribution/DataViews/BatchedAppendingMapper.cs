@@ -35,7 +35,7 @@ internal sealed class BatchedAppendingMapper : AppendingMapper
         }
         else
         {
-            DataViewRowCursor lookahead = source.View.GetRowCursor(_dependencies.Select(i => Bindings.InputSchema[i]), source.CreateRandom());
+            DataViewRowCursor lookahead = source.Open(_dependencies.Select(i => Bindings.InputSchema[i]));
             cache = BatchedRowCache.ForCursor(_transformer, input, lookahead);
         }
 

@@ -48,7 +48,8 @@ internal sealed class ExplainRunner(Network network, Preprocessing preprocessing
         if (imageIndices.Length > 0)
         {
             IDataView rows = Preprocess(_context.Data.LoadFromEnumerable(imageIndices.Select(i => new ImageInputRow { Path = items[i].ImagePath! }).ToArray()));
-            using DataViewRowCursor cursor = rows.GetRowCursor(rows.Schema);
+            // A set of one is a serial cursor: a bad file throws from its own getter instead of ending a consolidating cursor's MoveNext.
+            using DataViewRowCursor cursor = rows.GetRowCursorSet([rows.Schema["Pixels"]], 1)[0];
             ValueGetter<VBuffer<float>> pixels = cursor.GetGetter<VBuffer<float>>(rows.Schema["Pixels"]);
             VBuffer<float> values = default;
             while (cursor.MoveNext())
