@@ -10,7 +10,6 @@ public sealed class ExplainedImage
     public int Label { get; set; }
 
     /// <summary>ONNX Runtime's logits (ApplyOnnxModel), for a second opinion on the class explained.</summary>
-    [ColumnName("logits")]
     public float[] OnnxLogits { get; set; } = [];
 
     [ColumnName("MapTarget")]
