@@ -5,28 +5,22 @@ using Microsoft.ML.Transforms.Image;
 namespace Microsoft.ML.Attribution.Transforms;
 
 /// <summary>Writes heatmap images of maps (<c>Transforms.Heatmap</c>). Trivial: fitting only checks the schema.</summary>
-public sealed class HeatmapEstimator : IEstimator<HeatmapTransformer>
+public sealed class HeatmapEstimator : LearnNothingEstimator<HeatmapTransformer>
 {
-    private readonly HeatmapTransformer _transformer;
-
-    public HeatmapEstimator(HeatmapOptions options) => _transformer = new HeatmapTransformer(options);
-
-    public HeatmapTransformer Fit(IDataView input)
+    public HeatmapEstimator(HeatmapOptions options)
+        : base(new HeatmapTransformer(options))
     {
-        ArgumentNullException.ThrowIfNull(input);
-        _transformer.GetOutputSchema(input.Schema);
-        return _transformer;
     }
 
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        HeatmapOptions options = _transformer.Options;
+        HeatmapOptions options = Transformer.Options;
         SchemaShapes.RequireFloatVector(inputSchema, options.MapColumnName);
         if (options.ImageColumnName is string image && SchemaShapes.Find(inputSchema, image).ItemType is not ImageDataViewType)
             throw DataViewErrors.SchemaMismatch(image, "Image", SchemaShapes.Describe(SchemaShapes.Find(inputSchema, image)));
         if (options.NameColumnName is string name && !SchemaShapes.Find(inputSchema, name).ItemType.Equals(TextDataViewType.Instance))
             throw DataViewErrors.SchemaMismatch(name, "String", SchemaShapes.Describe(SchemaShapes.Find(inputSchema, name)));
-        return SchemaShapes.Append(inputSchema, SchemaShapes.Text(options.OutputColumnName), SchemaShapes.Text(_transformer.ErrorColumnName));
+        return SchemaShapes.Append(inputSchema, SchemaShapes.Text(options.OutputColumnName), SchemaShapes.Text(Transformer.ErrorColumnName));
     }
 }

@@ -4,31 +4,24 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Attribution.Transforms;
 
 /// <summary>Scores maps with the pointing game (<c>Transforms.PointingGame</c>). Trivial: fitting only checks the schema.</summary>
-public sealed class PointingGameEstimator : IEstimator<PointingGameTransformer>
+public sealed class PointingGameEstimator : LearnNothingEstimator<PointingGameTransformer>
 {
-    private readonly PointingGameTransformer _transformer;
-
-    public PointingGameEstimator(string outputColumnName, string mapColumnName, string boxesColumnName, double tolerance = Metrics.PointingGame.DefaultTolerance) =>
-        _transformer = new PointingGameTransformer(outputColumnName, mapColumnName, boxesColumnName, tolerance);
-
-    public PointingGameTransformer Fit(IDataView input)
+    public PointingGameEstimator(string outputColumnName, string mapColumnName, string boxesColumnName, double tolerance = Metrics.PointingGame.DefaultTolerance)
+        : base(new PointingGameTransformer(outputColumnName, mapColumnName, boxesColumnName, tolerance))
     {
-        ArgumentNullException.ThrowIfNull(input);
-        _transformer.GetOutputSchema(input.Schema);
-        return _transformer;
     }
 
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        SchemaShape.Column map = SchemaShapes.RequireFloatVector(inputSchema, _transformer.MapColumnName);
+        SchemaShape.Column map = SchemaShapes.RequireFloatVector(inputSchema, Transformer.MapColumnName);
         if (map.Kind != SchemaShape.Column.VectorKind.Vector)
-            throw DataViewErrors.SchemaMismatch(_transformer.MapColumnName, "Vector<Single, H, W>", SchemaShapes.Describe(map));
-        SchemaShapes.RequireFloatVector(inputSchema, _transformer.BoxesColumnName);
-        string output = _transformer.OutputColumnName;
+            throw DataViewErrors.SchemaMismatch(Transformer.MapColumnName, "Vector<Single, H, W>", SchemaShapes.Describe(map));
+        SchemaShapes.RequireFloatVector(inputSchema, Transformer.BoxesColumnName);
+        string output = Transformer.OutputColumnName;
         return SchemaShapes.Append(inputSchema,
             SchemaShapes.Scalar(output, BooleanDataViewType.Instance),
-            SchemaShapes.Vector(_transformer.MaxPointColumnName, NumberDataViewType.Single),
-            SchemaShapes.Text(_transformer.ErrorColumnName));
+            SchemaShapes.Vector(Transformer.MaxPointColumnName, NumberDataViewType.Single),
+            SchemaShapes.Text(Transformer.ErrorColumnName));
     }
 }
