@@ -40,25 +40,6 @@ public sealed class Composite
         };
     }
 
-    /// <summary>
-    /// Whether every convolution and activation of <paramref name="network"/> gets a rule that tolerates a forward recorded
-    /// with Winograd's rounding (<see cref="IRule.ToleratesRoundedForward"/>). Max-pool winners and the dense layers' rules
-    /// then see rounded values too: a tie within the rounding may pick the other winner, and a dense unit whose z is within
-    /// it of zero carries relevance in proportion to its near-zero activation.
-    /// </summary>
-    public bool ToleratesRoundedForward(Network network)
-    {
-        Func<Layer, IRule> rules = For(network);
-        return network.Layers.Where(l => l is Conv2d || IsActivation(l)).All(l => rules(l).ToleratesRoundedForward);
-    }
-
-    /// <summary>
-    /// The convolutions a recording for this composite should use: <paramref name="requested"/> when given, else
-    /// Winograd's where every rule tolerates their rounding (<see cref="ToleratesRoundedForward"/>), else exact ones.
-    /// </summary>
-    public RecordedConvolutions RecordingFor(Network network, RecordedConvolutions? requested) =>
-        requested ?? (ToleratesRoundedForward(network) ? RecordedConvolutions.Winograd : RecordedConvolutions.Exact);
-
     /// <summary>This composite with the given rules on the named layers.</summary>
     public Composite WithLayerRules(IReadOnlyDictionary<string, IRule> byName) =>
         new(Name, _map, _firstLayer, _byName.Concat(byName).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value));

@@ -74,9 +74,8 @@ public static class NamedComposites
         new("excitation-backprop",
         [
             (Composite.Is<BatchNorm>(), PassRule.Instance),
-            // ReLUs keep their gate, read from the recorded output; the rules above scale by each unit's value, so a
-            // gate that Winograd's rounding flips at a near-zero unit moves almost nothing, and the recording may use it.
-            (Composite.Is<Relu>(), ProportionalGateRule.Instance),
+            // ReLUs keep their gate (their own backward, on the recorded output).
+            (Composite.Is<Relu>(), GradientRule.Instance),
             (l => l is Conv2d or Linear or AvgPool2d or AdaptiveAvgPool2d, ExcitationRule.Instance),
             (Composite.Is<Arithmetic>(), new NormRule(ExcitationRule.Stabilizer)),
         ]);

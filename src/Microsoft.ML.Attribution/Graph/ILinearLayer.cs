@@ -21,23 +21,13 @@ public interface ILinearLayer
 
     /// <summary>
     /// Whether <see cref="ForwardModified"/> and <see cref="TransposeModified"/> run without a whole modified copy of the
-    /// weights per call — from kernels the layer keeps (qualifying convolutions) or block by block (large dense layers) —
-    /// so rules call them directly; otherwise rules make the modified weights themselves, once per rule call.
+    /// weights per call (large dense layers, block by block), so rules call them directly; otherwise rules make the
+    /// modified weights themselves, once per rule call.
     /// </summary>
     bool RunsModifiedPassesItself => false;
 
-    /// <summary>
-    /// L(x; m(W)) + m(b) (the bias only with <paramref name="withBias"/>). A layer may keep kernels made from the
-    /// modified weights, keyed by <see cref="WeightModifier.Key"/>, so repeated passes skip modifying and packing them.
-    /// </summary>
+    /// <summary>L(x; m(W)) + m(b) (the bias only with <paramref name="withBias"/>).</summary>
     Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias) => ForwardWithModifiedCopies(this, input, modifier, withBias);
-
-    /// <summary>
-    /// <paramref name="s"/> with the units whose whole window of <paramref name="x"/> is zero set to 0, where this layer's
-    /// transpose would otherwise spread such a unit's value onto its neighbours as rounding (Winograd mixes a tile). A
-    /// rule that takes x ⊙ Lᵀ(s) loses nothing by it: those units meet only zeros. By default s itself.
-    /// </summary>
-    Tensor DropUnitsOverZeroWindows(Tensor s, Tensor x, Tensor input) => s;
 
     /// <summary>Lᵀ(g; m(W)) for an input shaped like <paramref name="input"/>.</summary>
     Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier) => TransposeWithModifiedCopy(this, gradOutput, input, modifier);

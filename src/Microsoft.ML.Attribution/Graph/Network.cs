@@ -70,64 +70,6 @@ public sealed class Network : IDisposable
     /// <summary>The value holding the pre-softmax class scores.</summary>
     public string LogitsName { get; }
 
-    /// <summary>
-    /// Unrecorded float32 CPU forwards (scores of perturbed inputs, Score-CAM, RISE, Occlusion, metrics, the CAM methods'
-    /// layers before their cut) keep activations in oneDNN's nChw16c layout and run convolutions through oneDNN with
-    /// weights packed once: 1.2–3× faster than the dense path; values agree to float rounding. Recorded forwards (a
-    /// <see cref="Tape"/>) always run dense. Set false to run every forward dense.
-    /// </summary>
-    public bool UseBlockedLayout { get; set; } = true;
-
-    /// <summary>
-    /// Whether the blocked forwards' 3×3 stride-1 convolutions use oneDNN's Winograd kernels (F(4×4, 3×3)): about 2×
-    /// faster than direct convolution on VGG-style layers, with a relative error near 3·10⁻⁶ per layer instead of
-    /// ~10⁻⁷ (measured on random 256-channel layers). Set false for direct convolutions.
-    /// </summary>
-    public bool UseWinograd
-    {
-        get => _useWinograd;
-        set
-        {
-            _useWinograd = value;
-            ShareWinogradSetting();
-        }
-    }
-
-    /// <summary>
-    /// Whether input-gradient passes — the transposed convolutions of the gradient and of every rule that transposes a
-    /// layer with its own weights (LRP-0/ε, guided, deconv, RSP's gradients, …) — run qualifying convolutions (3×3,
-    /// stride 1, one group, channel counts dividing by 16, float32 CPU) through oneDNN's Winograd kernels: about 2×
-    /// faster per such layer; so do LRP rules' forwards and transposes with modified weights (W⁺, W⁻, …), and recordings
-    /// that ask for it (<see cref="RecordedConvolutions.Winograd"/>). Other recorded forwards stay libtorch's, so every ReLU gate, max-pool winner and threshold is
-    /// decided on the exact values; maps then differ from the direct kernels' by the transposes' rounding (~10⁻⁶
-    /// relative per layer; on the reference CNN every map still matches Captum and Zennit within 10⁻⁴). RectGrad
-    /// keeps exact transposes (its percentile thresholds are discontinuous in the gradient). Set false for libtorch's
-    /// kernels in every recorded pass.
-    /// </summary>
-    public bool WinogradGradients
-    {
-        get => _winogradGradients;
-        set
-        {
-            _winogradGradients = value;
-            ShareWinogradSetting();
-        }
-    }
-
-    private bool _useWinograd = true, _winogradGradients = true;
-
-    /// <summary>Tells the convolutions whether their recorded passes take Winograd kernels.</summary>
-    private void ShareWinogradSetting()
-    {
-        foreach (Conv2d conv in _layers.OfType<Conv2d>()) conv.WinogradPasses = _winogradGradients && _useWinograd;
-    }
-
-    /// <summary>How many layers of the last unrecorded forward produced a blocked output (a diagnostic for tests and tuning).</summary>
-    internal int LastForwardBlockedLayers { get; private set; }
-
-    /// <summary>How many residual joins the last unrecorded forward folded into a convolution's pass (a diagnostic).</summary>
-    internal int LastForwardAccumulations { get; private set; }
-
     public bool IsConstant(string valueName) => _constants.ContainsKey(valueName);
 
     public int IndexOf(string layerName) =>
@@ -228,23 +170,16 @@ public sealed class Network : IDisposable
     internal int LastReaderOf(string valueName) => _lastUse.TryGetValue(valueName, out int i) ? i : -1;
 
     /// <summary>Runs forward and keeps everything the backward rules need.</summary>
-    public Tape Record(Tensor input) => Record(input, RecordedConvolutions.Exact);
-
-    /// <summary>
-    /// Runs forward and keeps everything the backward rules need, computing qualifying convolutions as
-    /// <paramref name="convolutions"/> says (Winograd's kernels are ~2× faster; their rounding, ~3·10⁻⁶ relative per layer,
-    /// then reaches every recorded value, ReLU gates and max-pool winners included).
-    /// </summary>
-    public Tape Record(Tensor input, RecordedConvolutions convolutions)
+    public Tape Record(Tensor input)
     {
         RequireSingleInput();
-        return Record(new Dictionary<string, Tensor> { [Inputs[0].Name] = input }, convolutions);
+        return Record(new Dictionary<string, Tensor> { [Inputs[0].Name] = input });
     }
 
-    public Tape Record(IReadOnlyDictionary<string, Tensor> inputs, RecordedConvolutions convolutions = RecordedConvolutions.Exact)
+    public Tape Record(IReadOnlyDictionary<string, Tensor> inputs)
     {
         var traces = new LayerTrace[_layers.Length];
-        Dictionary<string, Tensor> values = Run(inputs, traces, OutputNames, winogradRecord: convolutions == RecordedConvolutions.Winograd);
+        Dictionary<string, Tensor> values = Run(inputs, traces, OutputNames);
         return new Tape(this, values, traces);
     }
 
@@ -294,7 +229,7 @@ public sealed class Network : IDisposable
     /// graph inputs are values an earlier partial run computed.
     /// </summary>
     private Dictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, LayerTrace[]? traces, IReadOnlyList<string> wanted,
-        int firstLayer = 0, int lastLayer = int.MaxValue, bool winogradRecord = false)
+        int firstLayer = 0, int lastLayer = int.MaxValue)
     {
         bool record = traces != null;
         var values = new Dictionary<string, Tensor>();
@@ -310,12 +245,6 @@ public sealed class Network : IDisposable
             foreach (var (name, precomputed) in inputs)
                 if (!values.ContainsKey(name)) values[name] = precomputed.alias();
             string? stopAt = wanted.Count == 1 ? wanted[0] : null;
-            // oneDNN's ops have no autograd here: a forward a caller differentiates runs dense.
-            bool blocked = !record && UseBlockedLayout && inputs.Values.All(t => t.dtype == ScalarType.Float32 && t.device.type == DeviceType.CPU)
-                && !(is_grad_enabled() && inputs.Values.Any(t => t.requires_grad));
-            // Names of values currently held in the blocked layout.
-            HashSet<string>? blockedValues = blocked ? [] : null;
-            int blockedLayers = 0, accumulations = 0;
             for (int i = firstLayer; i < _layers.Length && i <= lastLayer; i++)
             {
                 Layer layer = _layers[i];
@@ -325,53 +254,23 @@ public sealed class Network : IDisposable
                 LayerTrace? trace = record
                     ? new LayerTrace(layer) { Inputs = args, ConstantInputs = layer.Inputs.Select(_constants.ContainsKey).ToArray() }
                     : null;
-                Tensor? output = null;
-                bool outputBlocked = false;
+                Tensor output;
                 if (!record && layer is Relu && CanOverwrite(layer.Inputs[0], i, wanted) && !inputs.ContainsKey(layer.Inputs[0]))
                 {
-                    // Nothing reads the input after this ReLU: rectify it in place (as torchvision's inplace ReLU does), in either layout.
+                    // Nothing reads the input after this ReLU: rectify it in place (as torchvision's inplace ReLU does).
                     values.Remove(layer.Inputs[0], out Tensor? reused);
-                    outputBlocked = blockedValues?.Remove(layer.Inputs[0]) ?? false;
                     output = reused!.relu_();
                 }
-                else if (blockedValues != null)
+                else
                 {
-                    var fusion = FusionAt(i, lastLayer, wanted, inputs, values, blockedValues);
-                    Tensor? into = fusion.AccumulateInto is { } name ? values[name] : null;
-                    if (RunBlocked(layer, args, values, blockedValues, fusion.Epilogue, into) is { } r)
-                    {
-                        (output, outputBlocked) = r;
-                        if (fusion.Absorbed > 0)
-                        {
-                            // The convolution did the next layers' work in its own pass: its inputs may die here, the
-                            // accumulated operand now lives on as the output, and the last absorbed layer's output is
-                            // what was computed.
-                            DisposeDeadInputs(layer, i, values, wanted);
-                            if (fusion.AccumulateInto is { } absorbed && values.Remove(absorbed, out Tensor? operand))
-                            {
-                                operand.Dispose();
-                                blockedValues.Remove(absorbed);
-                            }
-                            i += fusion.Absorbed;
-                            layer = _layers[i];
-                            if (fusion.AccumulateInto is not null) accumulations++;
-                            if (outputBlocked) blockedLayers += fusion.Absorbed;
-                        }
-                    }
+                    output = layer.Forward(args, trace);
                 }
-                if (record && winogradRecord && layer is Conv2d recordedConv) output = recordedConv.ForwardWinograd(args[0]);
-                output ??= layer.Forward(args, trace);
                 if (trace != null)
                 {
                     trace.Output = output;
                     traces![i] = trace;
                 }
                 values[layer.Output] = output;
-                if (outputBlocked)
-                {
-                    blockedValues!.Add(layer.Output);
-                    blockedLayers++;
-                }
                 if (!record)
                 {
                     if (layer.Output == stopAt) break;
@@ -384,11 +283,9 @@ public sealed class Network : IDisposable
                 foreach (LayerTrace? t in traces!) t?.Indices?.DetachFromDisposeScope();
                 return values;
             }
-            LastForwardBlockedLayers = blockedLayers;
-            LastForwardAccumulations = accumulations;
             var result = new Dictionary<string, Tensor>();
             foreach (string name in wanted)
-                result[name] = values.Remove(name, out Tensor? v) ? Dense(v, blockedValues?.Contains(name) == true) : _constants.TryGetValue(name, out Tensor? c) ? c.alias() : inputs[name].alias();
+                result[name] = values.Remove(name, out Tensor? v) ? v : _constants.TryGetValue(name, out Tensor? c) ? c.alias() : inputs[name].alias();
             foreach (Tensor t in values.Values) t.Dispose();
             return result;
         }
@@ -400,89 +297,12 @@ public sealed class Network : IDisposable
         }
     }
 
-    /// <summary>
-    /// Runs a layer of an unrecorded float32 CPU forward in oneDNN's blocked layout when <see cref="BlockedForward"/>
-    /// plans it so (converting dense inputs a convolution wants blocked); otherwise converts its blocked inputs to dense
-    /// and returns null for the caller to run it. Converted values are stored back, so later readers reuse them.
-    /// </summary>
-    private (Tensor output, bool blocked)? RunBlocked(Layer layer, Tensor[] args, Dictionary<string, Tensor> values, HashSet<string> blockedValues,
-        ConvolutionEpilogue epilogue, Tensor? accumulate)
-    {
-        bool[] isBlocked = layer.Inputs.Select(blockedValues.Contains).ToArray();
-        var plan = BlockedForward.PlanFor(layer, args, isBlocked);
-        if (plan == BlockedForward.Plan.ConvertToBlocked)
-        {
-            // A constant input is not ours to replace: such a convolution runs dense.
-            plan = layer.Inputs.All(values.ContainsKey) ? BlockedForward.Plan.AsTheyAre : BlockedForward.Plan.Dense;
-            if (plan == BlockedForward.Plan.AsTheyAre) SetLayout(layer, args, values, blockedValues, toBlocked: true, isBlocked);
-        }
-        if (plan == BlockedForward.Plan.AsTheyAre && BlockedForward.Forward(layer, args, isBlocked, UseWinograd, epilogue, accumulate) is { } result) return result;
-        SetLayout(layer, args, values, blockedValues, toBlocked: false, isBlocked);
-        return null;
-    }
-
-    /// <summary>What a convolution can do in its own pass: the epilogue, the value it adds into, how many layers that absorbs.</summary>
-    private readonly record struct Fusion(ConvolutionEpilogue Epilogue, string? AccumulateInto, int Absorbed);
-
-    /// <summary>
-    /// When layer <paramref name="index"/> is a convolution whose output only the next layer reads (and the caller does
-    /// not want): a ReLU there is applied in the convolution's pass; a residual Add whose other operand is a blocked
-    /// value dying there is accumulated into that operand's buffer, and a ReLU that alone reads the sum is applied too.
-    /// </summary>
-    private Fusion FusionAt(int index, int lastLayer, IReadOnlyList<string> wanted, IReadOnlyDictionary<string, Tensor> inputs,
-        Dictionary<string, Tensor> values, HashSet<string> blockedValues)
-    {
-        bool OnlyReadBy(string value, int reader) =>
-            _lastUse.TryGetValue(value, out int last) && last == reader && !wanted.Contains(value) && reader <= lastLayer && reader < _layers.Length;
-
-        if (_layers[index] is not Conv2d conv || !OnlyReadBy(conv.Output, index + 1)) return default;
-        Layer next = _layers[index + 1];
-        if (next is Relu) return new(ConvolutionEpilogue.Relu, null, 1);
-        if (next is not Arithmetic { Op: ArithmeticOp.Add } add || add.Inputs[0] == add.Inputs[1]) return default;
-        string other = add.Inputs[0] == conv.Output ? add.Inputs[1] : add.Inputs[0];
-        if (other == conv.Inputs[0]) return default; // the convolution would overwrite its own input while reading it
-        // The operand's buffer is overwritten: it must be its producer's own (a bound-less Clip hands out an alias).
-        bool ownBuffer = ProducerOf(other) is Conv2d or BatchNorm or Relu or MaxPool2d or AvgPool2d or AdaptiveAvgPool2d or Arithmetic or Concat;
-        if (!ownBuffer || !OnlyReadBy(other, index + 1) || !blockedValues.Contains(other) || inputs.ContainsKey(other) || !values.TryGetValue(other, out Tensor? operand)
-            || conv.Weight.shape[0] % Dnnl.Block != 0
-            || conv.OutputShape.Length > 0 && !Dnnl.LogicalShape(operand).Skip(1).SequenceEqual(conv.OutputShape)) // (oneDNN checks again)
-            return default;
-        bool relu = OnlyReadBy(add.Output, index + 2) && _layers[index + 2] is Relu;
-        return new(ConvolutionEpilogue.Accumulate | (relu ? ConvolutionEpilogue.Relu : 0), other, relu ? 2 : 1);
-    }
-
     /// <summary>Frees the values whose last reader was layer <paramref name="index"/>.</summary>
     private void DisposeDeadInputs(Layer layer, int index, Dictionary<string, Tensor> values, IReadOnlyList<string> wanted)
     {
         foreach (string name in layer.Inputs.Distinct())
             if (_lastUse.TryGetValue(name, out int last) && last == index && !wanted.Contains(name) && values.Remove(name, out Tensor? dead))
                 dead.Dispose();
-    }
-
-    /// <summary>Converts the layer's computed inputs to one layout (looked up by name: a layer may read a value twice).</summary>
-    private static void SetLayout(Layer layer, Tensor[] args, Dictionary<string, Tensor> values, HashSet<string> blockedValues, bool toBlocked, bool[] isBlocked)
-    {
-        for (int j = 0; j < args.Length; j++)
-        {
-            string name = layer.Inputs[j];
-            if (!values.TryGetValue(name, out Tensor? held)) continue;
-            if (blockedValues.Contains(name) != toBlocked)
-            {
-                Tensor converted = toBlocked ? Dnnl.ToBlocked(held) : Dnnl.ToDense(held);
-                held.Dispose();
-                values[name] = held = converted;
-                if (toBlocked) blockedValues.Add(name);
-                else blockedValues.Remove(name);
-            }
-            args[j] = held;
-            isBlocked[j] = toBlocked;
-        }
-    }
-
-    private static Tensor Dense(Tensor value, bool blocked)
-    {
-        if (!blocked) return value;
-        using (value) return Dnnl.ToDense(value);
     }
 
     /// <summary>A computed value whose last reader is layer <paramref name="index"/> and that the caller does not want back.</summary>
@@ -518,12 +338,7 @@ public sealed class Network : IDisposable
     public Network WithLayers(Func<Layer, int, Layer?> replace)
     {
         var layers = _layers.Select((l, i) => replace(l, i) ?? l.Clone()).ToArray();
-        return new Network(layers, Inputs, OutputNames, _constants.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope()))
-        {
-            UseBlockedLayout = UseBlockedLayout,
-            UseWinograd = UseWinograd,
-            WinogradGradients = WinogradGradients,
-        };
+        return new Network(layers, Inputs, OutputNames, _constants.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope()));
     }
 
     private Network Map(Func<Tensor, Tensor> map, ScalarType? inputType = null)
@@ -533,12 +348,7 @@ public sealed class Network : IDisposable
         var inputs = inputType is { } type
             ? Inputs.Select(i => i.DType is ScalarType.Float32 or ScalarType.Float64 ? i with { DType = type } : i).ToArray()
             : Inputs;
-        return new Network(layers, inputs, OutputNames, _constants.ToDictionary(kv => kv.Key, kv => Detached(kv.Value)))
-        {
-            UseBlockedLayout = UseBlockedLayout,
-            UseWinograd = UseWinograd,
-            WinogradGradients = WinogradGradients,
-        };
+        return new Network(layers, inputs, OutputNames, _constants.ToDictionary(kv => kv.Key, kv => Detached(kv.Value)));
     }
 
     /// <summary>

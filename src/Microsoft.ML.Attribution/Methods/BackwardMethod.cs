@@ -31,9 +31,6 @@ public abstract class BackwardMethod : AttributionMethod
     /// <summary>A canonized copy of the network to run on (e.g. BN merged for LRP); by default the BN-folded network when <see cref="FoldsBatchNorm"/>, else the network itself.</summary>
     protected virtual Network? Prepare(Network network) => FoldsBatchNorm && MergeBatchNorm.HasMergeable(network) ? MergeBatchNorm.Apply(network) : null;
 
-    /// <summary>How the recorded forward computes convolutions (exact unless a method's rules tolerate Winograd's rounding).</summary>
-    protected virtual RecordedConvolutions ConvolutionsWhenRecording => RecordedConvolutions.Exact;
-
     protected Network Prepared => _prepared ??= Prepare(Network) ?? Network;
 
     public override void Dispose()
@@ -45,7 +42,7 @@ public abstract class BackwardMethod : AttributionMethod
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)
     {
-        using Tape tape = Prepared.Record(input, ConvolutionsWhenRecording);
+        using Tape tape = Prepared.Record(input);
         var (targets, scores) = ResolveTargets(tape.Logits, target);
         return new AttributionMap(Name, FromTape(tape, input, targets, cancellation), targets, scores);
     }
@@ -53,14 +50,14 @@ public abstract class BackwardMethod : AttributionMethod
     /// <summary>The map for given per-row targets (used by wrappers that batch many inputs, e.g. SmoothGrad, IG).</summary>
     internal Tensor MapFor(Tensor input, long[] targets, CancellationToken cancellation = default)
     {
-        using Tape tape = Prepared.Record(input, ConvolutionsWhenRecording);
+        using Tape tape = Prepared.Record(input);
         return FromTape(tape, input, targets, cancellation);
     }
 
     /// <summary>The map and the pre-softmax scores of the same forward (IG's adaptive refinement needs both at each path point).</summary>
     internal (Tensor map, Tensor logits) MapAndLogitsFor(Tensor input, long[] targets, CancellationToken cancellation = default)
     {
-        using Tape tape = Prepared.Record(input, ConvolutionsWhenRecording);
+        using Tape tape = Prepared.Record(input);
         return (FromTape(tape, input, targets, cancellation), tape.Logits.alias());
     }
 

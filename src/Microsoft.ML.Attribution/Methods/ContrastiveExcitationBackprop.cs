@@ -47,7 +47,7 @@ public sealed class ContrastiveExcitationBackprop : AttributionMethod
     {
         Composite composite = NamedComposites.ExcitationBackprop();
         Composite dual = composite.WithLayerRules(new Dictionary<string, IRule> { [_classifier.Name] = new ExcitationRule(negateWeights: true) });
-        using Tape tape = Network.Record(input, composite.RecordingFor(Network, Options.Convolutions));
+        using Tape tape = Network.Record(input);
         var (targets, scores) = ResolveTargets(tape.Logits, target);
         using Tensor seed = ExcitationMaps.Seed(tape.Logits, targets);
 

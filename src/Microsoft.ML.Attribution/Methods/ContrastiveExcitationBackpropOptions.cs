@@ -15,11 +15,4 @@ public sealed record ContrastiveExcitationBackpropOptions : MethodOptions
     /// <summary>The last classifier layer whose weights the dual pass negates; null finds it (<see cref="Graph.Network.Classifier"/>).</summary>
     public string? ClassifierLayer { get; init; }
 
-    /// <summary>
-    /// How the recorded forward computes convolutions. Null (default): Winograd's kernels where every rule tolerates their
-    /// rounding (ReLU networks: the rules hand probability in proportion to each unit's value, so a ReLU gate flipped at a
-    /// near-zero unit moves little; on the tested models the maps equal the exact recording's within 10⁻⁵ of their
-    /// range), libtorch's exact ones otherwise; Exact or Winograd to choose.
-    /// </summary>
-    public Graph.RecordedConvolutions? Convolutions { get; init; }
 }

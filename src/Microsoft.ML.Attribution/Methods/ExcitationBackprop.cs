@@ -28,7 +28,7 @@ public sealed class ExcitationBackprop : AttributionMethod
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)
     {
         Composite composite = NamedComposites.ExcitationBackprop();
-        using Tape tape = Network.Record(input, composite.RecordingFor(Network, Options.Convolutions));
+        using Tape tape = Network.Record(input);
         var (targets, scores) = ResolveTargets(tape.Logits, target);
         using Tensor seed = ExcitationMaps.Seed(tape.Logits, targets);
         string? value = _layer?.Output;

@@ -30,9 +30,4 @@ public sealed class Lrp : BackwardMethod
     protected override Network? Prepare(Network network) => Options.MergeBatchNorm ? MergeBatchNorm.Apply(network) : null;
 
     protected override Func<Layer, IRule> RulesFor(Network network) => _composite.For(network);
-
-    protected override RecordedConvolutions ConvolutionsWhenRecording =>
-        _convolutions ??= _composite.RecordingFor(Prepared, Options.Convolutions);
-
-    private RecordedConvolutions? _convolutions;
 }

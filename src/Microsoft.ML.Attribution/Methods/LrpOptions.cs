@@ -21,12 +21,6 @@ public sealed record LrpOptions : MethodOptions
     /// <summary>Seed relevance: the target logit (LRP convention, default) or 1 (Zennit's).</summary>
     public SeedKind Seed { get; init; } = SeedKind.Logit;
 
-    /// <summary>
-    /// How the recorded forward computes convolutions. Null (default): Winograd's kernels when every convolution and
-    /// activation gets a rule that tolerates their rounding (EpsilonPlusFlat, EpsilonAlpha2Beta1Flat, z⁺, αβ: ~20 % faster on
-    /// VGG16), libtorch's exact ones otherwise (LRP-ε, γ); Exact or Winograd to choose.
-    /// </summary>
-    public Graph.RecordedConvolutions? Convolutions { get; init; }
 
     /// <summary>Fold batch norms into the preceding convolutions first (Zennit's canonizer).</summary>
     public bool MergeBatchNorm { get; init; } = true;

@@ -41,7 +41,6 @@ public static class OnnxImporter
         if (bytes >= LargeModelBytes)
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            torch.empty_cpu_cache(); // the import's temporaries, which no forward will ask for again
         }
         return network;
     }

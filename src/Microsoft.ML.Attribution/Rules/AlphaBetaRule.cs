@@ -28,7 +28,6 @@ public sealed class AlphaBetaRule : LinearRule
     public bool IncludeBias { get; }
 
     /// <summary>True: z⁺ and z⁻ vanish only where their contributions do.</summary>
-    public override bool ToleratesRoundedForward => true;
 
     public override string Name => $"alpha{Alpha:G}-beta{Beta:G}";
 

@@ -25,7 +25,6 @@ public sealed class ExcitationRule(bool negateWeights = false) : IRule
     public bool NegateWeights { get; } = negateWeights;
 
     /// <summary>True: like LRP-z⁺, its denominator L(a; W⁺) vanishes only where the input does.</summary>
-    public bool ToleratesRoundedForward => true;
 
     public string Name => NegateWeights ? "excitation-negated" : "excitation";
 
@@ -37,12 +36,7 @@ public sealed class ExcitationRule(bool negateWeights = false) : IRule
         using var scope = NewDisposeScope();
         Tensor a = trace.Input;
         Tensor result;
-        if (trace.Layer is Linear dense && DenseExcitation.Applies(a, dense.Weight, relevance))
-        {
-            // One pass over the weights, each row made positive as it is read (no W⁺ copy of a large dense layer).
-            result = a * DenseExcitation.Transpose(a, dense.Weight, relevance, NegateWeights, Stabilizer);
-        }
-        else if (trace.Layer is ILinearLayer linear and (Conv2d or Linear))
+        if (trace.Layer is ILinearLayer linear and (Conv2d or Linear))
         {
             WeightModifier w = NegateWeights ? WeightModifier.Negated.Then(WeightModifier.Positive) : WeightModifier.Positive;
             using IDisposable shared = ModifiedPasses.Share();

@@ -15,7 +15,6 @@ public sealed class FlatRule(bool squared = false, double stabilizer = 1e-6) : L
     public double Stabilizer { get; } = stabilizer;
 
     /// <summary>True: it reads no values, only shapes.</summary>
-    public override bool ToleratesRoundedForward => true;
 
     public override string Name => Squared ? "w-square" : "flat";
 
@@ -42,7 +41,7 @@ public sealed class FlatRule(bool squared = false, double stabilizer = 1e-6) : L
         Tensor unitPlane = ones([1, 1, input.shape[2], input.shape[3]], input.dtype, input.device);
         Tensor z = conv.ForwardWith(unitPlane, unitWeight, null) * channels;
         Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer).sum([1], keepdim: true);
-        Tensor spread = conv.TransposeWith(s, input.narrow(1, 0, 1), unitWeight, exact: true);
+        Tensor spread = conv.TransposeWith(s, input.narrow(1, 0, 1), unitWeight);
         return spread.expand(input.shape).contiguous();
     }
 }

@@ -17,12 +17,4 @@ public interface IRule
 
     /// <summary>The relevance for each input of <paramref name="trace"/>'s layer (entries for constant inputs are ignored).</summary>
     Tensor[] Backward(LayerTrace trace, Tensor relevance);
-
-    /// <summary>
-    /// Whether this rule's result moves with the recorded values only by about as much as they move — its denominators stay
-    /// away from zero wherever the result is not zero anyway (z⁺ = W⁺x + b⁺ vanishes only with x) — so a forward recorded
-    /// with Winograd's rounding (<see cref="RecordedConvolutions.Winograd"/>) changes its map to that rounding. False for
-    /// gradient-like rules (LRP-0/ε divide by z itself; gates flip at near-zero units).
-    /// </summary>
-    bool ToleratesRoundedForward => false;
 }

@@ -13,7 +13,6 @@ public abstract class LinearRule : IRule
 
     public bool AppliesTo(Layer layer) => layer is ILinearLayer;
 
-    public virtual bool ToleratesRoundedForward => false;
 
     public Tensor[] Backward(LayerTrace trace, Tensor relevance)
     {
@@ -63,7 +62,7 @@ public abstract class LinearRule : IRule
 
     /// <summary>x ⊙ Lᵀ(s; w) (units over all-zero windows of x contribute nothing and are dropped first).</summary>
     protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, Tensor w, Tensor input) =>
-        x * layer.TransposeWith(layer.DropUnitsOverZeroWindows(s, x, input), input, w);
+        x * layer.TransposeWith(s, input, w);
 
     /// <summary>x ⊙ Lᵀ(s; m(W)).</summary>
     protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, WeightModifier m, Tensor input) =>

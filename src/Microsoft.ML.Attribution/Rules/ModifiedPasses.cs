@@ -42,12 +42,9 @@ internal static class ModifiedPasses
             ? layer.TransposeModified(gradOutput, input, modifier)
             : layer.TransposeWith(gradOutput, input, Made(layer, modifier, layer.Weight, "weight"));
 
-    /// <summary>
-    /// x ⊙ Lᵀ(s; m(W)). Units whose whole window of x is zero contribute nothing, so they are dropped first: a Winograd
-    /// transpose would otherwise spread their (often huge: R/ε) s onto neighbouring inputs as rounding.
-    /// </summary>
+    /// <summary>x ⊙ Lᵀ(s; m(W)).</summary>
     public static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, Tensor input, WeightModifier modifier) =>
-        x * Transpose(layer, layer.DropUnitsOverZeroWindows(s, x, input), input, modifier);
+        x * Transpose(layer, s, input, modifier);
 
     /// <summary>Whether the layer runs the pass itself: it needs no whole modified copy, or no rule call is sharing one.</summary>
     private static bool AskLayer(ILinearLayer layer) => layer.RunsModifiedPassesItself || t_made is null;

@@ -12,7 +12,6 @@ public sealed class NegatedWeightRule(LinearRule inner) : LinearRule
 {
     public LinearRule Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
 
-    public override bool ToleratesRoundedForward => Inner.ToleratesRoundedForward;
 
     public override string Name => $"negated-{Inner.Name}";
 
@@ -35,7 +34,6 @@ public sealed class NegatedWeightRule(LinearRule inner) : LinearRule
 
         public bool RunsModifiedPassesItself => layer.RunsModifiedPassesItself;
 
-        public Tensor DropUnitsOverZeroWindows(Tensor s, Tensor x, Tensor input) => layer.DropUnitsOverZeroWindows(s, x, input);
 
         // Named as "negated, then m", so the wrapped layer can keep kernels for these weights too.
         public Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias) =>

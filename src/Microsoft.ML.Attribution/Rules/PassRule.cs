@@ -12,7 +12,6 @@ public sealed class PassRule : IRule
     public string Name => "pass";
 
     /// <summary>True: relevance passes unchanged, whatever the values.</summary>
-    public bool ToleratesRoundedForward => true;
 
     public bool AppliesTo(Layer layer) => layer is Relu or LeakyRelu or Clip or Sigmoid || layer.Inputs.Count == 1 && layer.InputShapes.Count == 1 && layer.InputShapes[0].SequenceEqual(layer.OutputShape);
 

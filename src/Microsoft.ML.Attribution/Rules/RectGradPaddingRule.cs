@@ -8,9 +8,7 @@ namespace Microsoft.ML.Attribution.Rules;
 /// <summary>
 /// RectGrad's padding trick (methods.md §5.7): before a zero-padded convolution's backward, the gradient on the
 /// 1-pixel border of its output is zeroed. Padded border units see zeros in the forward pass, and their gradients
-/// otherwise pile up as a bright frame in the map. Convolutions without padding pass the plain gradient. Transposes are
-/// libtorch's exact ones: the percentile thresholds downstream are discontinuous in the gradient, so Winograd's
-/// rounding (<see cref="Network.WinogradGradients"/>) could move units across them.
+/// otherwise pile up as a bright frame in the map. Convolutions without padding pass the plain gradient.
 /// </summary>
 public sealed class RectGradPaddingRule(bool zeroBorder = true) : IRule
 {
@@ -30,14 +28,14 @@ public sealed class RectGradPaddingRule(bool zeroBorder = true) : IRule
     public Tensor[] Backward(LayerTrace trace, Tensor relevance)
     {
         var conv = (Conv2d)trace.Layer;
-        if (!zeroBorder || !IsPadded(conv)) return [conv.TransposeWith(relevance, trace.Input, conv.Weight, exact: true)];
+        if (!zeroBorder || !IsPadded(conv)) return [conv.TransposeWith(relevance, trace.Input, conv.Weight)];
         using var scope = NewDisposeScope();
         long height = relevance.shape[2], width = relevance.shape[3];
         // Crop the border and pad it back with zeros (a map of at most two pixels per side is all border).
         Tensor interior = height > 2 && width > 2
             ? F.pad(relevance.narrow(2, 1, height - 2).narrow(3, 1, width - 2), [1, 1, 1, 1])
             : zeros_like(relevance);
-        Tensor result = conv.TransposeWith(interior, trace.Input, conv.Weight, exact: true);
+        Tensor result = conv.TransposeWith(interior, trace.Input, conv.Weight);
         return [result.MoveToOuterDisposeScope()];
     }
 }

@@ -20,7 +20,6 @@ public static class Stabilizer
     public static Tensor Divide(Tensor relevance, Tensor z, double epsilon)
     {
         if (epsilon == 0) return SafeDivide(relevance, z);
-        if (RelevanceDivision.Applies(relevance, z)) return RelevanceDivision.Divide(relevance, z, epsilon);
         using Tensor denominator = Stabilize(z, epsilon);
         return relevance / denominator;
     }
@@ -31,7 +30,6 @@ public static class Stabilizer
     /// </summary>
     public static Tensor SafeDivide(Tensor numerator, Tensor denominator)
     {
-        if (RelevanceDivision.Applies(numerator, denominator)) return RelevanceDivision.Divide(numerator, denominator, 0);
         using var scope = NewDisposeScope();
         Tensor nonzero = denominator.ne(0);
         Tensor quotient = numerator / where(nonzero, denominator, 1.0);

@@ -30,7 +30,6 @@ public sealed class ZBoxRule : LinearRule
     public double Stabilizer { get; }
 
     /// <summary>True: Wx − W⁺l − W⁻h ≥ 0 vanishes only where every input of the window sits at its bound.</summary>
-    public override bool ToleratesRoundedForward => true;
 
     public override string Name => "z-box";
 

@@ -14,7 +14,6 @@ public sealed class ZPlusRule(double stabilizer = 1e-6, bool includeBias = true)
     public bool IncludeBias { get; } = includeBias;
 
     /// <summary>True: z⁺ vanishes only where the window's inputs (and so their contributions) do.</summary>
-    public override bool ToleratesRoundedForward => true;
 
     public override string Name => "z-plus";
 

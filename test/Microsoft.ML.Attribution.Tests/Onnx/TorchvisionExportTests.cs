@@ -51,8 +51,7 @@ public sealed class TorchvisionExportTests : TorchTest
         long fileBytes = new FileInfo(path).Length;
         using (OnnxImporter.Load(Path.Combine(CacheDirectory(), "resnet18_opset11.onnx"))) { } // libtorch's own start-up is not the model's
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        torch.empty_cpu_cache(); // earlier tests' freed blocks, which the weights could otherwise reuse unseen
-        malloc_trim(0);          // and glibc's: free heap pages earlier tests left resident
+        malloc_trim(0);          // glibc's free heap pages earlier tests left resident, which the weights could otherwise reuse unseen
         long before = ResidentBytes();
         using Network network = OnnxImporter.Load(path);
         long grown = ResidentBytes() - before;

@@ -36,9 +36,6 @@ public static class MergeBatchNorm
         return new Network(layers, network.Inputs, network.OutputNames, network.Constants.ToDictionary(kv => kv.Key, kv => kv.Value.alias().DetachFromDisposeScope()))
         {
             Warnings = network.Warnings,
-            UseBlockedLayout = network.UseBlockedLayout,
-            UseWinograd = network.UseWinograd,
-            WinogradGradients = network.WinogradGradients,
         };
     }
 

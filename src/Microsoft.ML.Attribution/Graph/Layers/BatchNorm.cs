@@ -48,16 +48,6 @@ public sealed class BatchNorm : Layer, ILinearLayer
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) =>
         F.batch_norm(inputs[0], Mean, Variance, Scale, Bias, training: false, eps: Epsilon);
 
-    /// <summary>y = s·x + t with s and t reshaped to <paramref name="channelShape"/> (the blocked layout's [1, C/16, 1, 1, 16]).</summary>
-    internal Tensor ForwardPerChannel(Tensor input, long[] channelShape)
-    {
-        var affine = (ILinearLayer)this;
-        using Tensor s = affine.Weight.reshape(channelShape);
-        using Tensor t = affine.Bias!.reshape(channelShape);
-        Tensor y = input * s;
-        return y.add_(t);
-    }
-
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput)
     {
         using Tensor s = EffectiveScale();

@@ -25,7 +25,6 @@ internal sealed class MethodWorkload : IBenchWorkload
         _model = model;
         _size = size;
         _network = OnnxImporter.Load(ModelLocator.Find(model));
-        options = NetworkSettings.Apply(_network, options);
         _options = options;
         _method = MethodRegistry.Create(method, _network, options);
         using var g = new Generator(1);

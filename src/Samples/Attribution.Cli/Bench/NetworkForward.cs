@@ -19,8 +19,8 @@ internal sealed class NetworkForward : IBenchWorkload
         _model = model;
         _size = size;
         _network = OnnxImporter.Load(ModelLocator.Find(model));
-        if (NetworkSettings.Apply(_network, options).Keys.FirstOrDefault() is { } unknown)
-            throw new ArgumentException($"forward takes only network.* options, got '{unknown}'.");
+        if (options.Keys.FirstOrDefault() is { } unknown)
+            throw new ArgumentException($"forward takes no options, got '{unknown}'.");
         using var g = new Generator(1);
         _input = randn([batch, 3, size, size], g);
         Images = batch;

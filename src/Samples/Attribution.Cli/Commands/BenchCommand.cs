@@ -41,7 +41,6 @@ internal static class BenchCommand
             {
                 case "conv-stack": workloads.Add(() => new VggConvStack(b, s)); break;
                 case "forward":
-                    // --option network.blocked-layout=false times the dense NCHW path, network.winograd=false direct kernels.
                     workloads.Add(() => new NetworkForward(result.GetValue(model)!, b, s, settings));
                     break;
                 case "method":
