@@ -5,7 +5,6 @@
 #                                        fights them for the 2 cores whenever element-wise ops and matrix products
 #                                        alternate (VGG16 excitation backprop 0.61-0.81 -> 0.35-0.42 s/img). Selected
 #                                        as libblas.so.3 below, so torch (the tests' and bench's oracle) uses it too.
-#   libopencv-dev                        image decode/encode/resize (already a libtorch dependency)
 #   cmake g++                            the native shim
 #   python3-torch python3-torchvision    test oracle and fixture generation (tools/), never at run time
 #   libonnx-testdata                     ONNX's own operator conformance tests
@@ -13,7 +12,7 @@
 #   chromium                             headless browser that checks the CLI's HTML report (tests)
 set -euo pipefail
 
-packages=(libtorch-dev libopenblas0-openmp libopencv-dev cmake g++ make
+packages=(libtorch-dev libopenblas0-openmp cmake g++ make
           python3-torch python3-torchvision python3-numpy python3-scipy python3-skimage libonnx-testdata
           chromium)
 

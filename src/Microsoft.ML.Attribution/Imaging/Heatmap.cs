@@ -1,5 +1,4 @@
 using Microsoft.ML.Attribution.Torch;
-using Microsoft.ML.Attribution.Torch.Native;
 using static Microsoft.ML.Attribution.Torch.torch;
 
 namespace Microsoft.ML.Attribution.Imaging;
@@ -17,7 +16,43 @@ public static class Heatmap
         ImageArguments.RequireMap(map, nameof(map), "Heatmap.Render");
         if (!Enum.IsDefined(colormap)) throw new ArgumentOutOfRangeException(nameof(colormap), colormap, "Unknown colormap.");
         RequireFinite(map);
-        return NativeResult.Wrap(NativeMethods.MLAImage_colormap(map.Handle, (int)colormap), $"colormap {colormap}", map);
+        int height = (int)map.shape[0], width = (int)map.shape[1];
+        double[] values;
+        using (DisposeScope scope = NewDisposeScope())
+            values = map.to(ScalarType.Float64).contiguous().data<double>();
+        var rgb = new byte[values.Length * 3];
+        for (int i = 0; i < values.Length; i++)
+            Color(colormap, values[i], rgb.AsSpan(3 * i, 3));
+        return tensor(rgb, [height, width, 3]);
+    }
+
+    /// <summary>Writes the color of one value (clamped to the colormap's range) into <paramref name="rgb"/>.</summary>
+    private static void Color(Colormap colormap, double value, Span<byte> rgb)
+    {
+        if (colormap == Colormap.BlueWhiteRed)
+        {
+            double v = Math.Clamp(value, -1, 1);
+            // Towards blue below zero, towards red above: the other channels fade linearly from white.
+            byte fade = (byte)Math.Round(255 * (1 - Math.Abs(v)), MidpointRounding.AwayFromZero);
+            (rgb[0], rgb[1], rgb[2]) = v < 0 ? (fade, fade, (byte)255) : ((byte)255, fade, fade);
+            return;
+        }
+        int index = (int)Math.Round(Math.Clamp(value, 0, 1) * 255, MidpointRounding.AwayFromZero);
+        if (colormap == Colormap.Jet)
+        {
+            // MATLAB's jet: each channel a clipped tent of height 1.5, centred at 3/4 (red), 1/2 (green) and 1/4 (blue).
+            double t = index / 255.0;
+            static byte Tent(double x) => (byte)Math.Round(255 * Math.Clamp(1.5 - Math.Abs(x), 0, 1), MidpointRounding.AwayFromZero);
+            (rgb[0], rgb[1], rgb[2]) = (Tent(4 * t - 3), Tent(4 * t - 2), Tent(4 * t - 1));
+            return;
+        }
+        byte[] table = colormap switch
+        {
+            Colormap.Turbo => ColormapTables.Turbo,
+            Colormap.Viridis => ColormapTables.Viridis,
+            _ => ColormapTables.Inferno,
+        };
+        table.AsSpan(3 * index, 3).CopyTo(rgb);
     }
 
     /// <summary>

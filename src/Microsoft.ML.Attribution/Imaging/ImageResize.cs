@@ -1,6 +1,6 @@
 using Microsoft.ML.Attribution.Torch;
-using Microsoft.ML.Attribution.Torch.Native;
 using static Microsoft.ML.Attribution.Torch.torch;
+using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Imaging;
 
@@ -16,9 +16,27 @@ public static class ImageResize
         ImageArguments.RequireResizable(image, nameof(image), "ImageResize.Resize");
         ImageArguments.RequireSize(height, width, "ImageResize.Resize");
         if (!Enum.IsDefined(interpolation)) throw new ArgumentOutOfRangeException(nameof(interpolation), interpolation, "Unknown interpolation.");
-        return NativeResult.Wrap(NativeMethods.MLAImage_resize(image.Handle, height, width, (int)interpolation),
-            $"resize to ({height}, {width}) {interpolation}", image);
+        using DisposeScope scope = NewDisposeScope();
+        bool bytes = image.dtype == ScalarType.Byte;
+        Tensor hwc = image.Dimensions == 2 ? image.unsqueeze(2) : image;
+        Tensor nchw = hwc.permute(2, 0, 1).unsqueeze(0).to(bytes ? ScalarType.Float32 : image.dtype);
+        Tensor resized = interpolation switch
+        {
+            ImageInterpolation.Bilinear => F.interpolate(nchw, [height, width], mode: InterpolationMode.Bilinear, align_corners: false),
+            ImageInterpolation.Nearest => nchw.index_select(2, NearestExact(image.shape[0], height)).index_select(3, NearestExact(image.shape[1], width)),
+            _ => F.adaptive_avg_pool2d(nchw, [height, width]),
+        };
+        if (bytes)
+            resized = resized.round().clamp(0, 255).to(ScalarType.Byte);
+        Tensor result = resized.squeeze(0).permute(1, 2, 0);
+        if (image.Dimensions == 2)
+            result = result.squeeze(2);
+        return result.contiguous().MoveToOuterDisposeScope();
     }
+
+    /// <summary>For each of <paramref name="size"/> outputs, the source index whose center is nearest: floor((i + ½)·in/out).</summary>
+    private static Tensor NearestExact(long source, int size) =>
+        tensor(Enumerable.Range(0, size).Select(i => Math.Min(source - 1, (long)Math.Floor((i + 0.5) * source / size))).ToArray());
 
     /// <summary>
     /// Resizes so the shorter side becomes <paramref name="shorterSide"/>, keeping the aspect ratio; the longer side is
