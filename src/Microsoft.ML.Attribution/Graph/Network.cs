@@ -327,6 +327,11 @@ public sealed class Network : IDisposable
     public Network To(ScalarType dtype) =>
         Map(t => t.dtype is ScalarType.Float32 or ScalarType.Float64 ? t.to(dtype, copy: true) : t.clone(), dtype);
 
+    /// <summary>Where the parameters live (the CPU for a network without any).</summary>
+    public Device Device =>
+        _layers.SelectMany(l => l.Parameters).Select(p => p.value.device).Concat(_constants.Values.Select(c => c.device)).FirstOrDefault()
+        ?? new Device(DeviceType.CPU);
+
     /// <summary>A copy on another device. CUDA throws a clear NotSupportedException when unavailable.</summary>
     public Network To(Device device)
     {

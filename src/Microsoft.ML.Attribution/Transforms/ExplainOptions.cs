@@ -62,6 +62,12 @@ public sealed class ExplainOptions
     /// <summary>Keep the unreduced map [C, H, W] (C is the method's: the input's channels, or 1 for CAM-type methods).</summary>
     public bool KeepChannels { get; set; }
 
+    /// <summary>
+    /// Where the attribution runs: "cpu", "cuda" or "cuda:N". The model's weights move there once; inputs are sent per batch and maps
+    /// come back to the CPU. Asking for CUDA where it is not available fails when the transformer is created, with the reason.
+    /// </summary>
+    public string Device { get; set; } = "cpu";
+
     /// <summary>Rows attributed together in one batched forward/backward pass.</summary>
     public int BatchSize { get; set; } = 16;
 
@@ -89,6 +95,7 @@ public sealed class ExplainOptions
         TargetColumnName = TargetColumnName,
         Reduction = Reduction,
         KeepChannels = KeepChannels,
+        Device = Device,
         BatchSize = BatchSize,
         Progress = Progress,
         CancellationToken = CancellationToken,

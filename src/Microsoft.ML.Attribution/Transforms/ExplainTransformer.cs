@@ -33,7 +33,7 @@ public sealed class ExplainTransformer : BatchedAppendingTransformerBase, IPersi
     internal const string PersistedKind = "Explain";
 
     private readonly ExplainOptions _options;
-    private readonly bool _ownsNetwork;
+    private bool _ownsNetwork;
     private readonly IAttributionMethod _method;
     private readonly object _methodLock = new();
     private readonly long[] _modelShape;
@@ -45,10 +45,21 @@ public sealed class ExplainTransformer : BatchedAppendingTransformerBase, IPersi
         : base(CheckOptions(options).BatchSize, options.Progress, options.CancellationToken)
     {
         _options = options.Copy();
+        Device device = Torch.Device.Parse(_options.Device);
+        device.EnsureAvailable();
         _ownsNetwork = _options.Network is null;
         Network = _options.Network ?? OnnxImporter.Load(_options.ModelPath!);
         try
         {
+            if (Network.Device != device)
+            {
+                // The weights move once; a caller's network stays where it is and this transformer owns the copy.
+                Network moved = Network.To(device);
+                if (_ownsNetwork)
+                    Network.Dispose();
+                Network = moved;
+                _ownsNetwork = true;
+            }
             if (Network.Inputs.Count != 1 || Network.Inputs[0].Shape.Length != 3)
                 throw new ArgumentException($"Explain needs a model with one image input [N, C, H, W]; this one takes {string.Join(", ", Network.Inputs)}.", nameof(options));
             _modelShape = Network.Inputs[0].Shape;
@@ -89,7 +100,7 @@ public sealed class ExplainTransformer : BatchedAppendingTransformerBase, IPersi
 
     public string? ModelPath => _options.ModelPath;
 
-    public Network Network { get; }
+    public Network Network { get; private set; }
 
     string IPersistentTransformer.Kind => PersistedKind;
 
@@ -131,6 +142,7 @@ public sealed class ExplainTransformer : BatchedAppendingTransformerBase, IPersi
         if (options.ModelPath is not null && !File.Exists(options.ModelPath))
             throw new FileNotFoundException($"No ONNX model at '{options.ModelPath}'.", options.ModelPath);
         ExplainEstimator.RequireMethod(options.Method);
+        Torch.Device.Parse(options.Device ?? throw new ArgumentException("Device is required ('cpu', 'cuda' or 'cuda:N').", nameof(options)));
         if (options.BatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
         if (!Enum.IsDefined(options.InputLayout))
@@ -351,10 +363,10 @@ public sealed class ExplainTransformer : BatchedAppendingTransformerBase, IPersi
             for (int i = 0; i < n; i++)
                 _staged[slots[i]].CopyTo(batch, i * length);
             using DisposeScope scope = NewDisposeScope();
-            Tensor input = tensor(batch, [n, _channels, _height, _width]);
+            Tensor input = tensor(batch, [n, _channels, _height, _width]).to(_owner.Network.Device);
             Target target = _target is null ? Target.TopPrediction : Target.PerRow(slots.Select(s => _stagedTargets[s]).ToArray());
             using AttributionMap result = _owner.Attribute(input, target, cancellationToken);
-            Tensor map = result.Map.to(ScalarType.Float32);
+            Tensor map = result.Map.to(ScalarType.Float32).cpu();
             if (_owner.Reduction is ChannelReduction reduction)
                 map = MapReduction.Reduce(map, reduction);
             long[] shape = map.shape;

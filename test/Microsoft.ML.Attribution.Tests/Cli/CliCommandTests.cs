@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Attribution.Cli.Shared;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Imaging;
 using Microsoft.ML.Attribution.Maps;
@@ -85,6 +86,21 @@ public sealed class CliCommandTests : TorchTest
         Assert.AreEqual(2, CliTestData.Run("explain", "--model", CliTestData.Model, "--input", data.Images, "--method", "no-such", "--out", output));
         Assert.AreEqual(2, CliTestData.Run("explain", "--model", CliTestData.Model, "--input", data.Images, "--option", "gradient-steps=3", "--out", output));
         Assert.AreEqual(2, CliTestData.Run("explain", "--model", "/no/such.onnx", "--input", data.Images, "--out", output));
+    }
+
+    [TestMethod]
+    public void DeviceCudaWithoutCudaIsAUsageErrorSayingWhy()
+    {
+        CliTestData data = CliTestData.Create("explain-device", images: 1);
+        Assert.AreEqual(2, CliTestData.Run("explain", "--model", CliTestData.Model, "--input", data.Images, "--device", "cuda", "--out", data.Out("cuda")));
+        Assert.AreEqual(2, CliTestData.Run("explain", "--model", CliTestData.Model, "--input", data.Images, "--device", "tpu", "--out", data.Out("tpu")));
+        Assert.AreEqual(0, CliTestData.Run("explain", "--model", CliTestData.Model, "--input", data.Images, "--device", "cpu", "--out", data.Out("cpu")));
+
+        // The usage error's text (what CommandRunner prints after "error:").
+        var cuda = Assert.ThrowsExactly<CliUsageException>(() => DeviceOption.Parse("cuda"));
+        StringAssert.StartsWith(cuda.Message, "--device cuda: CUDA is not available");
+        var tpu = Assert.ThrowsExactly<CliUsageException>(() => DeviceOption.Parse("tpu"));
+        StringAssert.StartsWith(tpu.Message, "--device tpu: Unknown device 'tpu'");
     }
 
     [TestMethod]

@@ -268,6 +268,25 @@ public sealed class ExplainTransformTests : TorchTest
     }
 
     [TestMethod]
+    public void TheDeviceIsCheckedWhenTheTransformerIsCreated()
+    {
+        IDataView data = StoredRows(out long[] targets, out _);
+        ExplainOptions Options(string device) => new()
+        {
+            OutputColumnName = "Map", InputColumnName = "Pixels", ModelPath = TransformFixtures.ModelPath, TargetColumnName = "Label", Device = device,
+        };
+
+        var cuda = Assert.ThrowsExactly<NotSupportedException>(() => _context.Transforms.Explain(Options("cuda:0")).Fit(data));
+        StringAssert.Contains(cuda.Message, "CUDA is not available");
+        var unknown = Assert.ThrowsExactly<ArgumentException>(() => _context.Transforms.Explain(Options("tpu")));
+        StringAssert.Contains(unknown.Message, "Unknown device 'tpu'");
+        using ExplainTransformer cpu = _context.Transforms.Explain(Options("cpu")).Fit(data);
+        Assert.AreEqual("cpu", cpu.Network.Device.ToString());
+        Assert.IsLessThanOrEqualTo(1e-6, TransformFixtures.MaxAbsDiff(Reference("gradient", targets, ChannelReduction.MaxAbs),
+            TransformFixtures.Vectors(cpu.Transform(data), "Map")));
+    }
+
+    [TestMethod]
     public void SeedMethodShortcutsPassTheirMethodName()
     {
         foreach ((string name, Func<ExplainEstimator> make) in new (string, Func<ExplainEstimator>)[]

@@ -1,3 +1,4 @@
+using Attribution.Cli.Shared;
 using System.Text.Json.Nodes;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Methods;
@@ -20,15 +21,16 @@ internal sealed class MethodWorkload : IBenchWorkload
     /// <summary>Captum's IntegratedGradients default n_steps.</summary>
     private const int CaptumDefaultSteps = 50;
 
-    public MethodWorkload(string method, string model, int batch, int size, IReadOnlyDictionary<string, string> options)
+    public MethodWorkload(string method, string model, int batch, int size, IReadOnlyDictionary<string, string> options, Device device)
     {
         _model = model;
         _size = size;
-        _network = OnnxImporter.Load(ModelLocator.Find(model));
+        _network = ModelLoader.Load(ModelLocator.Find(model), device);
         _options = options;
         _method = MethodRegistry.Create(method, _network, options);
         using var g = new Generator(1);
-        _input = randn([batch, 3, size, size], g);
+        using (Tensor input = randn([batch, 3, size, size], g))
+            _input = input.to(device, copy: true);
         Images = batch;
     }
 

@@ -1,3 +1,4 @@
+using Attribution.Cli.Shared;
 using System.Text.Json.Nodes;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Onnx;
@@ -14,15 +15,16 @@ internal sealed class NetworkForward : IBenchWorkload
     private readonly string _model;
     private readonly int _size;
 
-    public NetworkForward(string model, int batch, int size, IReadOnlyDictionary<string, string> options)
+    public NetworkForward(string model, int batch, int size, IReadOnlyDictionary<string, string> options, Device device)
     {
         _model = model;
         _size = size;
-        _network = OnnxImporter.Load(ModelLocator.Find(model));
+        _network = ModelLoader.Load(ModelLocator.Find(model), device);
         if (options.Keys.FirstOrDefault() is { } unknown)
             throw new ArgumentException($"forward takes no options, got '{unknown}'.");
         using var g = new Generator(1);
-        _input = randn([batch, 3, size, size], g);
+        using (Tensor input = randn([batch, 3, size, size], g))
+            _input = input.to(device, copy: true);
         Images = batch;
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Attribution.Cli.Bench;
+using Attribution.Cli.Shared;
 using Microsoft.ML.Attribution.Torch;
 using Spectre.Console;
 
@@ -27,8 +28,9 @@ internal static class BenchCommand
         var noTorch = new Option<bool>("--no-torch") { Description = "Skip the PyTorch reference." };
         var options = new Option<string[]>("--option") { Description = "Method options key=value (e.g. steps=32).", AllowMultipleArgumentsPerToken = true };
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
+        var device = new Option<string>("--device") { Description = "Where our side computes: cpu, cuda or cuda:N (the torch reference runs on the CPU).", DefaultValueFactory = _ => "cpu" };
         command.Arguments.Add(task);
-        foreach (Option option in new Option[] { model, methods, batch, size, rounds, iterations, threads, noTorch, options, json }) command.Options.Add(option);
+        foreach (Option option in new Option[] { model, methods, batch, size, rounds, iterations, threads, noTorch, options, json, device }) command.Options.Add(option);
         command.SetAction(result =>
         {
             string name = result.GetValue(task)!;
@@ -36,16 +38,17 @@ internal static class BenchCommand
             int s = result.GetValue(size) ?? ModelLocator.InputSize(result.GetValue(model)!) ?? 224;
             torch.set_num_threads(result.GetValue(threads));
             var settings = (result.GetValue(options) ?? []).Select(o => o.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+            Device on = DeviceOption.Parse(result.GetValue(device)!);
             var workloads = new List<Func<IBenchWorkload>>();
             switch (name)
             {
                 case "conv-stack": workloads.Add(() => new VggConvStack(b, s)); break;
                 case "forward":
-                    workloads.Add(() => new NetworkForward(result.GetValue(model)!, b, s, settings));
+                    workloads.Add(() => new NetworkForward(result.GetValue(model)!, b, s, settings, on));
                     break;
                 case "method":
                     foreach (string m in result.GetValue(methods) ?? ["gradient"])
-                        workloads.Add(() => new MethodWorkload(m, result.GetValue(model)!, b, s, settings));
+                        workloads.Add(() => new MethodWorkload(m, result.GetValue(model)!, b, s, settings, on));
                     break;
                 default:
                     Console.Error.WriteLine($"Unknown bench task '{name}'. Known: conv-stack, forward, method.");

@@ -39,7 +39,7 @@ internal static class EvaluateCommand
             foreach (string m in metrics.Where(m => !MethodEvaluation.AllMetrics.Contains(m)))
                 throw new CliUsageException($"Unknown metric '{m}'. Known: {string.Join(", ", MethodEvaluation.AllMetrics)}.");
             ExplainCommand.RequireMethods(methods.Where(m => m != CenterBaseline.MethodName));
-            using Network network = ModelLoader.Load(result.GetValue(model)!);
+            using Network network = ModelLoader.Load(result.GetValue(model)!, common.GetDevice(result));
             Preprocessing preprocessing = common.GetPreprocessing(result, ModelLoader.InputSize(network));
             MethodSettings settings = common.GetMethodSettings(result, methods);
             string datasetPath = result.GetValue(dataset)!;

@@ -40,7 +40,7 @@ internal static class ExplainCommand
         ParseResult result, CommonOptions common)
     {
         RequireMethods(methods);
-        using Network network = ModelLoader.Load(modelPath);
+        using Network network = ModelLoader.Load(modelPath, common.GetDevice(result));
         Preprocessing preprocessing = common.GetPreprocessing(result, ModelLoader.InputSize(network));
         MethodSettings settings = common.GetMethodSettings(result, methods);
         IReadOnlyList<InputItem> items = InputCollector.Collect(inputs);

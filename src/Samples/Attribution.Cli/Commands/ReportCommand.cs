@@ -61,6 +61,7 @@ internal static class ReportCommand
         ExplainCommand.RequireMethods(methods);
         MethodSettings methodSettings = common?.GetMethodSettings(result, methods) ?? MethodSettings.Parse([], methods);
         int batch = common?.GetBatch(result) ?? 16;
+        Microsoft.ML.Attribution.Torch.Device? device = common?.GetDevice(result);
         IReadOnlyList<ModelSpec> specs = ModelSetFile.Load(modelsFile);
 
         string output = Path.GetFullPath(settings.Output);
@@ -70,7 +71,7 @@ internal static class ReportCommand
         foreach (ModelSpec spec in specs)
         {
             AnsiConsole.MarkupLine($"[bold]{Markup.Escape(spec.Name)}[/] ({Markup.Escape(spec.OnnxPath)})");
-            using Network network = ModelLoader.Load(spec.OnnxPath);
+            using Network network = ModelLoader.Load(spec.OnnxPath, device);
             Preprocessing preprocessing = Preprocess(spec, network, result, common);
             IReadOnlyList<string> classes = spec.Classes ?? DatasetLoader.ReadClasses(null, datasetPath);
             var (data, difficult, split) = DatasetLoader.Load(datasetPath, settings.Split, null, classes);

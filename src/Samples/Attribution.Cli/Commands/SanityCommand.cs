@@ -39,7 +39,7 @@ internal static class SanityCommand
         {
             string[] methods = result.GetValue(method)!;
             ExplainCommand.RequireMethods(methods);
-            using Network network = ModelLoader.Load(result.GetValue(model)!);
+            using Network network = ModelLoader.Load(result.GetValue(model)!, common.GetDevice(result));
             Preprocessing preprocessing = common.GetPreprocessing(result, ModelLoader.InputSize(network));
             MethodSettings settings = common.GetMethodSettings(result, methods);
             IReadOnlyList<InputItem> items = InputCollector.Collect(result.GetValue(input)!);

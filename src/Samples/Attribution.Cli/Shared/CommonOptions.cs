@@ -24,9 +24,15 @@ internal sealed class CommonOptions
 
     public Option<int> Batch { get; } = new("--batch") { Description = "Rows attributed together in one batched pass.", DefaultValueFactory = _ => 16 };
 
+    public Option<string> Device { get; } = new("--device")
+    {
+        Description = "Where to compute: cpu, cuda or cuda:N (the model's weights move there once; maps come back to the CPU).",
+        DefaultValueFactory = _ => "cpu",
+    };
+
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Size, Mean, Std, MethodSettings, Batch })
+        foreach (Option option in new Option[] { Size, Mean, Std, MethodSettings, Batch, Device })
             command.Options.Add(option);
     }
 
@@ -36,6 +42,9 @@ internal sealed class CommonOptions
         foreach (Option option in new Option[] { Size, Mean, Std })
             command.Options.Add(option);
     }
+
+    /// <summary>The device asked for (see <see cref="DeviceOption"/>).</summary>
+    public Microsoft.ML.Attribution.Torch.Device GetDevice(ParseResult result) => DeviceOption.Parse(result.GetValue(Device) ?? "cpu");
 
     /// <summary>The preprocessing for a model whose input is <paramref name="modelSize"/> (0: not fixed).</summary>
     public Preprocessing GetPreprocessing(ParseResult result, int modelSize)

@@ -121,6 +121,7 @@ internal sealed class ExplainRunner(Network network, Preprocessing preprocessing
             Mean = hasImages ? preprocessing.Mean : null,
             Std = hasImages ? preprocessing.Std : null,
             Network = network,
+            Device = network.Device.ToString(),
             Method = method,
             MethodOptions = methodOptions.ToDictionary(kv => kv.Key, kv => kv.Value),
             TargetColumnName = hasTargets ? "Target" : null,

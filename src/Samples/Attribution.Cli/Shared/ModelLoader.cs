@@ -1,18 +1,24 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Onnx;
+using Microsoft.ML.Attribution.Torch;
 
 namespace Attribution.Cli.Shared;
 
 /// <summary>Imports the --model file with a one-line error for the usual mistakes.</summary>
 internal static class ModelLoader
 {
-    public static Network Load(string path)
+    /// <summary>Imports the model and moves its weights to <paramref name="device"/> once (the CPU when null).</summary>
+    public static Network Load(string path, Device? device = null)
     {
         if (!File.Exists(path))
             throw new CliUsageException($"--model '{path}' does not exist.");
         try
         {
-            return OnnxImporter.Load(path);
+            Network network = OnnxImporter.Load(path);
+            if (device is null || device == network.Device)
+                return network;
+            using (network)
+                return network.To(device);
         }
         catch (OnnxImportException e)
         {
