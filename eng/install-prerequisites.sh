@@ -1,18 +1,16 @@
 #!/usr/bin/env bash
-# Installs what the build and the tests need from Debian 12. Idempotent: a no-op when everything is present.
-#   libtorch-dev + libopenblas0-openmp   the tensor engine (OpenBLAS: Debian's reference BLAS is ~15x slower). The
-#                                        OpenMP build shares libtorch's OpenMP threads; the pthread build's own pool
-#                                        fights them for the 2 cores whenever element-wise ops and matrix products
-#                                        alternate (VGG16 excitation backprop 0.61-0.81 -> 0.35-0.42 s/img). Selected
-#                                        as libblas.so.3 below, so torch (the tests' and bench's oracle) uses it too.
-#   cmake g++                            the native shim
-#   python3-torch python3-torchvision    test oracle and fixture generation (tools/), never at run time
+# Installs what the tests need from Debian 12. Idempotent: a no-op when everything is present. Building and running
+# need none of it: the engine is TorchSharp (NuGet), and the library has no native code of its own.
+#   python3-torch python3-torchvision    test oracle, fixture generation (tools/) and the bench's torch column
+#   libopenblas0-openmp                  the oracle's BLAS (Debian's reference BLAS is ~15x slower); the OpenMP build
+#                                        shares torch's OpenMP threads instead of fighting them for the 2 cores.
+#                                        Selected as libblas.so.3 below.
 #   libonnx-testdata                     ONNX's own operator conformance tests
 #   python3-scipy python3-skimage        reference values for the similarity metrics (tests)
 #   chromium                             headless browser that checks the CLI's HTML report (tests)
 set -euo pipefail
 
-packages=(libtorch-dev libopenblas0-openmp cmake g++ make
+packages=(libopenblas0-openmp
           python3-torch python3-torchvision python3-numpy python3-scipy python3-skimage libonnx-testdata
           chromium)
 

@@ -1,5 +1,6 @@
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Graph;
 
@@ -52,7 +53,7 @@ public abstract class Layer : IDisposable
         Tensor[] leaves = trace.Inputs.Select(t => t.detach().requires_grad_(t.dtype is ScalarType.Float32 or ScalarType.Float64)).ToArray();
         using Tensor output = Forward(leaves, null);
         Tensor[] differentiable = leaves.Where(l => l.requires_grad).ToArray();
-        Tensor?[] grads = autograd.grad([output], differentiable, [gradOutput], allow_unused: true);
+        Tensor?[] grads = SafeAutograd.Grad([output], differentiable, [gradOutput], allowUnused: true);
         var result = new Tensor[leaves.Length];
         for (int i = 0, j = 0; i < leaves.Length; i++)
             result[i] = leaves[i].requires_grad ? grads[j++] ?? zeros_like(leaves[i]) : zeros_like(leaves[i]);

@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Graph.Layers;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Graph;
 
@@ -18,6 +19,7 @@ public sealed class Network : IDisposable
     public Network(IEnumerable<Layer> layers, IReadOnlyList<GraphInput> inputs, IReadOnlyList<string> outputs,
         IReadOnlyDictionary<string, Tensor>? constants = null)
     {
+        Runtime.TorchSharpRuntime.EnsureLoaded();
         _layers = layers.ToArray();
         Inputs = inputs;
         OutputNames = outputs;
@@ -328,12 +330,12 @@ public sealed class Network : IDisposable
         Map(t => t.dtype is ScalarType.Float32 or ScalarType.Float64 ? t.to(dtype, copy: true) : t.clone(), dtype);
 
     /// <summary>Where the parameters live (the CPU for a network without any).</summary>
-    public Device Device =>
-        _layers.SelectMany(l => l.Parameters).Select(p => p.value.device).Concat(_constants.Values.Select(c => c.device)).FirstOrDefault()
-        ?? new Device(DeviceType.CPU);
+    public ComputeDevice Device =>
+        _layers.SelectMany(l => l.Parameters).Select(p => p.value).Concat(_constants.Values).Select(t => (ComputeDevice?)ComputeDevice.Of(t)).FirstOrDefault()
+        ?? ComputeDevice.Cpu;
 
     /// <summary>A copy on another device. CUDA throws a clear NotSupportedException when unavailable.</summary>
-    public Network To(Device device)
+    public Network To(ComputeDevice device)
     {
         device.EnsureAvailable();
         return Map(t => t.to(device, copy: true));
@@ -365,7 +367,7 @@ public sealed class Network : IDisposable
     {
         if (!(sigma >= 0)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "σ must be non-negative.");
         Layer layer = this[layerName];
-        using var generator = new Generator(seed);
+        using var generator = RandomGenerators.FromSeed(seed);
         foreach (var (name, value) in layer.Parameters)
         {
             if (name is "weight" || (name is "bias" && biasesToo)) value.normal_(0, sigma, generator);

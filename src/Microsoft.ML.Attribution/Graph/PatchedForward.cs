@@ -1,7 +1,8 @@
 using Microsoft.ML.Attribution.Graph.Layers;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
-using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Graph;
 
@@ -26,7 +27,7 @@ public sealed class PatchedForward : IDisposable
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(image);
         if (network.Inputs.Count != 1) throw new ArgumentException("Patched forwards need a single-input network.", nameof(network));
-        if (image.Dimensions != 4 || image.shape[0] != 1) throw new ArgumentException($"The image must be [1, C, H, W], got {image}.", nameof(image));
+        if (image.Dimensions != 4 || image.shape[0] != 1) throw new ArgumentException($"The image must be [1, C, H, W], got {image.Describe()}.", nameof(image));
         _network = network;
         _input = network.Inputs[0].Name;
         _base = network.ForwardAll(image);
@@ -50,7 +51,7 @@ public sealed class PatchedForward : IDisposable
         long copies = tops.Length;
         if (patches.Dimensions != 4 || patches.shape[0] != copies || lefts.Length != copies || patches.shape[1] != image.shape[1]
             || patches.shape[2] > image.shape[2] || patches.shape[3] > image.shape[3])
-            throw new ArgumentException($"Patches must be [{copies}, {image.shape[1]}, h ≤ {image.shape[2]}, w ≤ {image.shape[3]}] with one top and left each, got {patches}.", nameof(patches));
+            throw new ArgumentException($"Patches must be [{copies}, {image.shape[1]}, h ≤ {image.shape[2]}, w ≤ {image.shape[3]}] with one top and left each, got {patches.Describe()}.", nameof(patches));
         for (int w = 0; w < copies; w++)
             if (tops[w] < 0 || lefts[w] < 0 || tops[w] + patches.shape[2] > image.shape[2] || lefts[w] + patches.shape[3] > image.shape[3])
                 throw new ArgumentException($"Patch {w} at ({tops[w]}, {lefts[w]}) does not fit the {image.shape[2]}×{image.shape[3]} image.", nameof(tops));

@@ -1,5 +1,6 @@
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Imaging;
 
@@ -19,7 +20,7 @@ public static class Heatmap
         int height = (int)map.shape[0], width = (int)map.shape[1];
         double[] values;
         using (DisposeScope scope = NewDisposeScope())
-            values = map.to(ScalarType.Float64).contiguous().data<double>();
+            values = map.to(ScalarType.Float64).contiguous().ToArray<double>();
         var rgb = new byte[values.Length * 3];
         for (int i = 0; i < values.Length; i++)
             Color(colormap, values[i], rgb.AsSpan(3 * i, 3));
@@ -79,6 +80,6 @@ public static class Heatmap
     {
         using Tensor finite = map.isfinite();
         using Tensor all = finite.all();
-        if (!all.item<bool>()) throw new ArgumentException($"The map {map.Describe()} holds NaN or infinite values; normalize it first.", nameof(map));
+        if (!all.ItemAs<bool>()) throw new ArgumentException($"The map {map.Describe()} holds NaN or infinite values; normalize it first.", nameof(map));
     }
 }

@@ -1,6 +1,7 @@
 using SkiaSharp;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Imaging;
 
@@ -93,7 +94,7 @@ public static class ImageIO
         int height = (int)image.shape[0], width = (int)image.shape[1];
         byte[] values;
         using (DisposeScope scope = NewDisposeScope())
-            values = image.contiguous().data<byte>();
+            values = image.contiguous().ToArray<byte>();
         // JPEG and WebP have no gray-with-Skia path worth the difference: gray goes out as RGB there.
         bool grayOut = gray && format == SKEncodedImageFormat.Png;
         SKImageInfo info = grayOut

@@ -2,8 +2,9 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Maps;
 
@@ -24,9 +25,10 @@ public static class Npy
         {
             return Read(stream);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or OverflowException)
         {
-            throw new InvalidDataException($"'{path}' is not a readable .npy file: {e.Message}", e);
+            string reason = e is EndOfStreamException ? "the file ends inside its header." : e.Message;
+            throw new InvalidDataException($"'{path}' is not a readable .npy file: {reason}", e);
         }
     }
 
@@ -57,10 +59,21 @@ public static class Npy
         string descr = Field(header, "descr", "'([^']*)'");
         if (Field(header, "fortran_order", "(True|False)") == "True")
             throw new InvalidDataException("Fortran-ordered arrays are not supported; save with np.ascontiguousarray.");
+        if (!header.TrimStart().StartsWith('{'))
+            throw new InvalidDataException("the header is not a Python dict literal.");
         long[] shape = Field(header, "shape", @"\(([^)]*)\)")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        long count = shape.Aggregate(1L, (a, b) => a * b);
+            .Select(s => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long d) && d >= 0 ? d
+                : throw new InvalidDataException($"shape entry '{s}' is not a non-negative integer."))
+            .ToArray();
+        long count = 1;
+        foreach (long extent in shape)
+            count = extent == 0 || count <= long.MaxValue / Math.Max(extent, 1) ? count * extent
+                : throw new InvalidDataException($"shape ({string.Join(", ", shape)}) holds more elements than can be addressed.");
+        long available = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
+        int elementSize = descr switch { "<f8" or "<i8" => 8, "<f4" or "<i4" => 4, _ => 1 };
+        if (count > available / elementSize)
+            throw new InvalidDataException($"truncated: shape ({string.Join(", ", shape)}) needs {count:N0} elements but the file holds only {available:N0} data bytes.");
 
         return descr switch
         {
@@ -130,12 +143,12 @@ public static class Npy
         Span<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan());
         int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
         if (read < bytes.Length) throw new InvalidDataException($"truncated: {read} of {bytes.Length} data bytes present.");
-        return tensor<T>(data, shape);
+        return TensorData.FromArray(data, shape);
     }
 
     private static void WriteData<T>(Stream stream, Tensor t) where T : unmanaged
     {
-        T[] data = t.data<T>();
+        T[] data = t.ToArray<T>();
         stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
     }
 }

@@ -1,5 +1,6 @@
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -153,7 +154,7 @@ internal sealed class AdaptivePathIntegral
                 Path path = paths[batch[k].row];
                 Tensor gradient = gradients.narrow(0, k, 1).clone();
                 using Tensor slope = (gradient * path.Direction).sum();
-                path.Insert(batch[k].alpha, slope.item<double>(), scores[k], gradient.DetachFromDisposeScope());
+                path.Insert(batch[k].alpha, slope.ItemAs<double>(), scores[k], gradient.DetachFromDisposeScope());
             }
             evaluated += batch.Length;
             _progress?.Report(Math.Min(1, (double)evaluated / worstCase)); // the worst case: every row refined to the cap

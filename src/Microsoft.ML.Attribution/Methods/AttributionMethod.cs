@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Graph;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -46,10 +47,10 @@ public abstract class AttributionMethod : IAttributionMethod, IDisposable
         if (input.dtype is not (ScalarType.Float32 or ScalarType.Float64))
             throw new ArgumentException($"The input must be float32 or float64, got {input.dtype}.", nameof(input));
         if (input.Dimensions != expected.Shape.Length + 1 || input.shape[0] == 0)
-            throw new ArgumentException($"The input must be a non-empty batch shaped {expected}, got {input}.", nameof(input));
+            throw new ArgumentException($"The input must be a non-empty batch shaped {expected}, got {input.Describe()}.", nameof(input));
         using Tensor isFinite = input.isfinite();
         using Tensor finite = isFinite.all();
-        if (!finite.item<bool>()) throw new ArgumentException("The input contains NaN or infinite values.", nameof(input));
+        if (!finite.ItemAs<bool>()) throw new ArgumentException("The input contains NaN or infinite values.", nameof(input));
     }
 
     /// <summary>Targets per row and each target's logit.</summary>
@@ -58,7 +59,7 @@ public abstract class AttributionMethod : IAttributionMethod, IDisposable
         long[] targets = target.Resolve(logits);
         using var scope = NewDisposeScope();
         Tensor flat = logits.Dimensions == 2 ? logits : logits.flatten(2).sum(2);
-        double[] scores = flat.gather(1, tensor(targets).reshape(-1, 1)).to(ScalarType.Float64).flatten().data<double>();
+        double[] scores = flat.gather(1, tensor(targets).reshape(-1, 1)).to(ScalarType.Float64).flatten().ToArray<double>();
         return (targets, scores);
     }
 

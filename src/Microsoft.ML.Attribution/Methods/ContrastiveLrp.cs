@@ -2,7 +2,8 @@ using Microsoft.ML.Attribution.Composites;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Rules;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -41,6 +42,6 @@ internal static class ContrastiveLrp
     public static void RequireClassScores(Tensor logits, string method)
     {
         if (logits.Dimensions != 2)
-            throw new NotSupportedException($"{method} seeds class scores [N, K]; this network's scores are {logits}.");
+            throw new NotSupportedException($"{method} seeds class scores [N, K]; this network's scores are {logits.Describe()}.");
     }
 }

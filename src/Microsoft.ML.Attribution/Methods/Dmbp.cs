@@ -1,8 +1,9 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Rules;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -102,7 +103,7 @@ public sealed class Dmbp : AttributionMethod
                     // Progress is measured against the first loss: relative to the current one it never settles, as the loss tends to 0.
                     Tensor scale = losses.select(1, 0).abs();
                     active.copy_(active.logical_and((before - now).gt(scale * Options.Tolerance)));
-                    if (!active.any().item<bool>())
+                    if (!active.any().ItemAs<bool>())
                         break;
                 }
                 Tensor both = cat([active, active]);  // the positive and the negative masks of a row stop together
@@ -126,7 +127,7 @@ public sealed class Dmbp : AttributionMethod
             ["signed"] = DisplayMap(map, negativeMap, Options.DisplayClipPercentile),
             ["loss"] = losses,
             ["iterations"] = performed,
-            ["adjoint_iterations"] = tensor((long)adjointIterations),
+            ["adjoint_iterations"] = tensor((double)adjointIterations, ScalarType.Float32),
             ["nuisance"] = gradientTimesInput - map - negativeMap,
         };
         return new AttributionMap(Name, map, targets, scores, extras);
@@ -140,8 +141,8 @@ public sealed class Dmbp : AttributionMethod
     public static Tensor DisplayMap(Tensor positive, Tensor negative, double clipPercentile = 99.95)
     {
         using var scope = NewDisposeScope();
-        Tensor p = ClipAndShift(positive.mean(1, keepdim: true), clipPercentile);
-        Tensor n = ClipAndShift(negative.mean(1, keepdim: true).neg(), clipPercentile);
+        Tensor p = ClipAndShift(positive.mean([1], keepdim: true), clipPercentile);
+        Tensor n = ClipAndShift(negative.mean([1], keepdim: true).neg(), clipPercentile);
         long[] perRow = [1, 2, 3];
         Tensor scale = p.amax(perRow, keepdim: true).maximum(n.amax(perRow, keepdim: true));
         return Stabilizer.SafeDivide(p - n, scale).MoveToOuterDisposeScope();
@@ -149,7 +150,8 @@ public sealed class Dmbp : AttributionMethod
 
     private static Tensor ClipAndShift(Tensor map, double percentile)
     {
-        Tensor bound = map.flatten(1).abs().quantile(percentile / 100, 1, keepdim: true).reshape(-1, 1, 1, 1);
+        Tensor level = tensor(percentile / 100, map.dtype, map.device);
+        Tensor bound = map.flatten(1).abs().quantile(level, 1, keepdim: true).reshape(-1, 1, 1, 1);
         Tensor clipped = map.clamp(bound.neg(), bound);
         return clipped - clipped.amin([1, 2, 3], keepdim: true);
     }
@@ -174,7 +176,7 @@ public sealed class Dmbp : AttributionMethod
             Iterations = Options.Iterations,
         });
         if (!perRow.shape.SequenceEqual([c.Rows]))
-            throw new InvalidOperationException($"The DMBP objective '{Objective.Name}' must return one loss per row [{c.Rows}], got {perRow}.");
+            throw new InvalidOperationException($"The DMBP objective '{Objective.Name}' must return one loss per row [{c.Rows}], got {perRow.Describe()}.");
         return perRow;
     }
 
@@ -183,7 +185,7 @@ public sealed class Dmbp : AttributionMethod
     {
         var (positive, negative, masks) = Attributions(c.Tape, c.Seed, c.Doubled, maskLogits, c.Rows, cancellation);
         Tensor perRow = Loss(c, positive, negative, masks);
-        Tensor?[] gradients = autograd.grad([perRow.sum()], maskLogits, allow_unused: true);
+        Tensor?[] gradients = SafeAutograd.Grad([perRow.sum()], maskLogits, allowUnused: true);
         return (perRow.detach(), gradients);
     }
 
@@ -206,7 +208,7 @@ public sealed class Dmbp : AttributionMethod
             attribution.requires_grad_();
             Tensor[] maskLeaves = masks.Select(m => m.requires_grad_()).ToArray();
             Tensor perRow = Loss(c, attribution.narrow(0, 0, c.Rows), attribution.narrow(0, c.Rows, c.Rows), maskLeaves);
-            Tensor?[] direct = autograd.grad([perRow.sum()], [attribution, .. maskLeaves], allow_unused: true);
+            Tensor?[] direct = SafeAutograd.Grad([perRow.sum()], [attribution, .. maskLeaves], allowUnused: true);
             using IDisposable noGrad = no_grad();
             Tensor inputTangent = (direct[0] ?? zeros_like(attribution)) * c.Doubled;
             Tensor[]? chained = MaskTangentGradients.Compute(Network, c.Tape, _maskedLayers, inputTangent, masks, unmasked);
@@ -241,7 +243,7 @@ public sealed class Dmbp : AttributionMethod
     /// <summary>θ for every masked layer, [2N, channels]: the initial logit plus optional seeded noise.</summary>
     private Tensor[] InitialMaskLogits(Tape tape, long rows)
     {
-        using var generator = new Generator(Options.Seed);
+        using var generator = RandomGenerators.FromSeed(Options.Seed);
         var result = new Tensor[_maskedLayers.Length];
         for (int l = 0; l < result.Length; l++)
         {
@@ -249,7 +251,7 @@ public sealed class Dmbp : AttributionMethod
             Tensor theta = full([2 * rows, output.shape[1]], Options.InitialLogit, output.dtype);
             if (Options.InitialNoise > 0)
             {
-                using Tensor noise = randn(theta.shape, generator, theta.dtype);
+                using Tensor noise = randn(theta.shape, theta.dtype, generator: generator);
                 theta.add_(noise, Options.InitialNoise);
             }
             result[l] = theta.requires_grad_();

@@ -3,7 +3,8 @@ using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Rules;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 

@@ -1,5 +1,6 @@
 using Microsoft.ML.Attribution.Graph;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -29,7 +30,7 @@ public sealed class GradCamPlusPlus : CamMethod
             Tensor activationSums = activations.sum([2, 3], keepdim: true);
             // ((2g² + S·g³) + ε), in the peer's order so float32 results agree.
             Tensor denominator = 2 * g2 + activationSums * g3 + Options.Stabilizer;
-            Tensor alpha = where(gradients.ne(0), g2 / denominator, 0.0);
+            Tensor alpha = ConditionalFill.Where(gradients.ne(0), g2 / denominator, 0.0);
             weights = (alpha * Options.Gradients.Apply(gradients)).sum([2, 3]).MoveToOuterDisposeScope();
         }
         Tensor cam = WeightedSum(weights, activations, Options.Relu);

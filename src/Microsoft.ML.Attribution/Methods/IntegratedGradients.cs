@@ -1,7 +1,9 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.Attribution.Graph;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
-using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -22,6 +24,9 @@ public sealed class IntegratedGradients : AttributionMethod
         if (Options.Steps < 1) throw new ArgumentOutOfRangeException(nameof(options), Options.Steps, "Steps must be at least 1.");
         if (Options.TargetCompleteness is { } goal && !(goal > 0 && double.IsFinite(goal)))
             throw new ArgumentOutOfRangeException(nameof(options), goal, "The completeness target is a relative error and must be a positive number (e.g. 0.01).");
+        if (Options.MaxSteps < 1) throw new ArgumentOutOfRangeException(nameof(options), Options.MaxSteps, "MaxSteps must be at least 1.");
+        if (!(Options.BlurSigma > 0 && double.IsFinite(Options.BlurSigma)))
+            throw new ArgumentOutOfRangeException(nameof(options), Options.BlurSigma, "BlurSigma (the blur baseline's Gaussian σ in pixels) must be a positive number.");
         if (Options.TargetCompleteness is not null && Options.MaxSteps < Options.Steps)
             throw new ArgumentOutOfRangeException(nameof(options), Options.MaxSteps, $"MaxSteps ({Options.MaxSteps}) must be at least Steps ({Options.Steps}), where refinement starts.");
         if (Options.Baseline == BaselineKind.Custom && Options.CustomBaseline is null)
@@ -48,10 +53,10 @@ public sealed class IntegratedGradients : AttributionMethod
         {
             Tensor attribution = Integrate(input, baseline, targets, steps, cancellation);
             var (delta, relative) = Completeness(attribution, difference);
-            bool done = Options.TargetCompleteness is not { } goal || relative.max().item<double>() <= goal || steps * 2 > Options.MaxSteps;
+            bool done = Options.TargetCompleteness is not { } goal || relative.max().ItemAs<double>() <= goal || steps * 2 > Options.MaxSteps;
             if (done)
             {
-                var extras = new Dictionary<string, Tensor> { ["delta"] = delta, ["relative_delta"] = relative, ["steps"] = tensor((double)steps) };
+                var extras = new Dictionary<string, Tensor> { ["delta"] = delta, ["relative_delta"] = relative, ["steps"] = tensor((double)steps, ScalarType.Float32) };
                 return new AttributionMap(Name, attribution, targets, scores, extras);
             }
             steps *= 2;
@@ -68,7 +73,7 @@ public sealed class IntegratedGradients : AttributionMethod
             long[] pointTargets = rows.Select(r => targets[r]).ToArray();
             var (gradients, logits) = _gradient.MapAndLogitsFor(points, pointTargets, cancellation);
             using (logits)
-                return (gradients, TargetLogits(logits, pointTargets).to(ScalarType.Float64).data<double>());
+                return (gradients, TargetLogits(logits, pointTargets).to(ScalarType.Float64).ToArray<double>());
         }
         long chunk = Math.Max(1, SubBatchRows(Options.MemoryBudgetMb, input.dtype));
         // Every point's gradient is kept (a bisection re-weights its neighbours), so the budget also caps the points per row.
@@ -76,14 +81,14 @@ public sealed class IntegratedGradients : AttributionMethod
         long keepable = Options.MemoryBudgetMb * 1024 * 1024 / Math.Max(1, pointBytes * input.shape[0]);
         int maxPanels = (int)Math.Clamp(keepable - 1, Options.Steps, Options.MaxSteps);
         var integral = new AdaptivePathIntegral(Evaluate, chunk, Progress);
-        double[] rises = difference.to(ScalarType.Float64).data<double>();
+        double[] rises = difference.to(ScalarType.Float64).ToArray<double>();
         var (attribution, panels, panelErrors) = integral.Integrate(path, rises, tolerance, Options.Steps, maxPanels, Options.StrictCompleteness, cancellation);
         var (delta, relative) = Completeness(attribution, difference);
         var extras = new Dictionary<string, Tensor>
         {
             ["delta"] = delta,
             ["relative_delta"] = relative,
-            ["steps"] = tensor((double)panels.Max()),
+            ["steps"] = tensor((double)panels.Max(), ScalarType.Float32),
             ["steps_per_row"] = tensor(panels.Select(p => (double)p).ToArray()),
             ["panel_error"] = tensor(panelErrors),
         };
@@ -126,7 +131,7 @@ public sealed class IntegratedGradients : AttributionMethod
             Tensor points = PathPoints(baseline, path, index, alpha);
             Tensor grads = _gradient.MapFor(points, rowOf.Select(r => targets[r]).ToArray(), cancellation);
             Tensor weighted = grads * tensor(weight, PerRow(input, count), input.dtype);
-            sum.index_add_(0, index, weighted);
+            sum.index_add_(0, index, weighted, 1);
             Progress?.Report((double)(start + count) / total);
         }
         return sum * path;
@@ -146,9 +151,9 @@ public sealed class IntegratedGradients : AttributionMethod
                     {
                         return custom.expand(input.shape).contiguous();
                     }
-                    catch (TorchException e)
+                    catch (ExternalException e)
                     {
-                        throw new ArgumentException($"The custom baseline {custom} does not fit the input {input}.", e);
+                        throw new ArgumentException($"The custom baseline {custom.Describe()} does not fit the input {input.Describe()}.", e);
                     }
                 }
             case BaselineKind.Blur:

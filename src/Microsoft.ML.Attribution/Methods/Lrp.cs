@@ -16,6 +16,10 @@ public sealed class Lrp : BackwardMethod
     public Lrp(Network network, LrpOptions? options = null, Composite? composite = null) : base(network)
     {
         Options = options ?? new LrpOptions();
+        if (!(Options.Epsilon >= 0 && double.IsFinite(Options.Epsilon)))
+            throw new ArgumentOutOfRangeException(nameof(options), Options.Epsilon, "Epsilon (the stabilizer) must be a non-negative number.");
+        if (!double.IsFinite(Options.Gamma) || Options.Gamma < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.Gamma, "Gamma must be a non-negative number.");
         _composite = composite ?? NamedComposites.Create(Options.Composite, Options.Epsilon, Options.Low, Options.High, Options.Gamma);
     }
 

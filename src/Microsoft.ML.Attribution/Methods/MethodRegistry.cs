@@ -14,11 +14,11 @@ public static class MethodRegistry
 
     static MethodRegistry()
     {
-        Register("gradient", "∂f_t/∂x (Simonyan et al. 2014)", (n, o) => new Gradient(n));
-        Register("gradient-x-input", "x ⊙ ∂f_t/∂x", (n, o) => new GradientTimesInput(n));
+        Register("gradient", "∂f_t/∂x (Simonyan et al. 2014)", (n, o) => { RequireNoOptions("gradient", o); return new Gradient(n); });
+        Register("gradient-x-input", "x ⊙ ∂f_t/∂x", (n, o) => { RequireNoOptions("gradient-x-input", o); return new GradientTimesInput(n); });
         Register("guided-backprop", "Guided backpropagation (Springenberg et al. 2015); option gradients=positive|signed|negative|absolute",
             (n, o) => new GuidedBackprop(n, OptionsBinder.Bind(new GuidedBackpropOptions(), o)));
-        Register("deconvnet", "DeconvNet (Zeiler & Fergus 2014)", (n, o) => new DeconvNet(n));
+        Register("deconvnet", "DeconvNet (Zeiler & Fergus 2014)", (n, o) => { RequireNoOptions("deconvnet", o); return new DeconvNet(n); });
         Register("integrated-gradients", "Integrated Gradients (Sundararajan et al. 2017)",
             (n, o) => new IntegratedGradients(n, OptionsBinder.Bind(new IntegratedGradientsOptions(), o)));
         foreach (NoiseAggregation kind in Enum.GetValues<NoiseAggregation>())
@@ -71,6 +71,13 @@ public static class MethodRegistry
     }
 
     public static bool Contains(string name) => s_methods.ContainsKey(name);
+
+    /// <summary>Methods without options still refuse settings, so a misspelt or misplaced key is not silently ignored.</summary>
+    private static void RequireNoOptions(string method, IReadOnlyDictionary<string, string> options)
+    {
+        if (options.Count > 0)
+            throw new ArgumentException($"Unknown option '{options.Keys.First()}': the method '{method}' takes no options.");
+    }
 
     /// <summary>Creates a method by name; unknown names and unknown/bad options throw ArgumentException naming them.</summary>
     public static IAttributionMethod Create(string name, Network network, IReadOnlyDictionary<string, string>? options = null)

@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Graph;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -32,7 +33,7 @@ public sealed class Occlusion : AttributionMethod
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)
     {
-        if (input.Dimensions != 4) throw new ArgumentException($"Occlusion needs images [N,C,H,W], got {input}.", nameof(input));
+        if (input.Dimensions != 4) throw new ArgumentException($"Occlusion needs images [N,C,H,W], got {input.Describe()}.", nameof(input));
         long rows = input.shape[0], channels = input.shape[1], height = input.shape[2], width = input.shape[3];
         long[] tops = Starts(height, Options.WindowHeight, Options.StrideHeight, "height");
         long[] lefts = Starts(width, Options.WindowWidth, Options.StrideWidth, "width");
@@ -48,7 +49,7 @@ public sealed class Occlusion : AttributionMethod
         double[] reference;
         using (Tensor unoccluded = PerturbationScores.FromLogits(logits, targetIndex, Options.Score))
         using (Tensor wide = unoccluded.to(ScalarType.Float64))
-            reference = wide.data<double>();
+            reference = wide.ToArray<double>();
 
         // One occluded copy per (row, window) pair, evaluated in sub-batches; drop = score(x) − score(occluded).
         long total = rows * windows, batch = SubBatchRows(Options.MemoryBudgetMb, input.dtype);
@@ -91,7 +92,7 @@ public sealed class Occlusion : AttributionMethod
                 Tensor occludedScores = patched is null
                     ? PerturbationScores.Of(Network, occluded, rowTargets, Options.Score)
                     : PatchedScores(patched, occluded, top, left, rowTargets);
-                double[] values = occludedScores.to(ScalarType.Float64).data<double>();
+                double[] values = occludedScores.to(ScalarType.Float64).ToArray<double>();
                 for (long k = 0; k < count; k++) drops[start + k] = reference[row[k]] - values[k];
                 Progress?.Report((double)(start + count) / total);
             }
@@ -125,13 +126,15 @@ public sealed class Occlusion : AttributionMethod
         return PerturbationScores.FromLogits(logits, targets, Options.Score);
     }
 
+    private static string Capitalized(string dimension) => char.ToUpperInvariant(dimension[0]) + dimension[1..];
+
     /// <summary>Window tops along one dimension: 0, stride, … until the last window reaches the border (Captum's count).</summary>
     private long[] Starts(long size, int window, int stride, string dimension)
     {
         if (window > size)
-            throw new ArgumentException($"The occlusion window ({window}) is larger than the image {dimension} ({size}).", nameof(Options));
+            throw new ArgumentException($"Window{Capitalized(dimension)} ({window}) is larger than the image {dimension} ({size}).", nameof(Options));
         if (window < size && stride > window)
-            throw new ArgumentException($"The occlusion stride ({stride}) exceeds the window ({window}) in {dimension}, which would leave pixels never occluded.", nameof(Options));
+            throw new ArgumentException($"Stride{Capitalized(dimension)} ({stride}) exceeds Window{Capitalized(dimension)} ({window}), which would leave pixels never occluded.", nameof(Options));
         long count = (size - window + stride - 1) / stride + 1;
         return Enumerable.Range(0, (int)count).Select(i => i * (long)stride).ToArray();
     }

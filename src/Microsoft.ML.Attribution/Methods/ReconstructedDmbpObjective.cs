@@ -1,4 +1,5 @@
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -44,5 +45,5 @@ public sealed class ReconstructedDmbpObjective : IDmbpObjective
     }
 
     /// <summary>mean over layers of the mean over channels, per row [N].</summary>
-    private static Tensor MeanMask(IReadOnlyList<Tensor> masks) => stack(masks.Select(m => m.mean(1)).ToArray()).mean(0);
+    private static Tensor MeanMask(IReadOnlyList<Tensor> masks) => stack(masks.Select(m => m.mean([1])).ToArray()).mean([0]);
 }

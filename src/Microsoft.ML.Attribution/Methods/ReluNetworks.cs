@@ -1,6 +1,8 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Microsoft.ML.Attribution.Tensors;
 
 namespace Microsoft.ML.Attribution.Methods;
 

@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Graph;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -17,11 +18,11 @@ public sealed class Rise : AttributionMethod
     {
         Options = options ?? new RiseOptions();
         if (!(Options.Probability > 0 && Options.Probability < 1))
-            throw new ArgumentOutOfRangeException(nameof(options), Options.Probability, "The RISE keep probability p must lie strictly between 0 and 1.");
+            throw new ArgumentOutOfRangeException(nameof(options), Options.Probability, "Probability (RISE's keep probability p) must lie strictly between 0 and 1.");
         if (Options.Masks is null && Options.MaskCount < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), Options.MaskCount, "RISE needs at least one mask.");
+            throw new ArgumentOutOfRangeException(nameof(options), Options.MaskCount, "MaskCount must be at least 1: RISE needs at least one mask.");
         if (Options.GridSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), Options.GridSize, "The RISE grid needs at least one cell per side.");
+            throw new ArgumentOutOfRangeException(nameof(options), Options.GridSize, "GridSize (RISE's grid cells per side) must be at least 1.");
     }
 
     public RiseOptions Options { get; }
@@ -47,17 +48,17 @@ public sealed class Rise : AttributionMethod
         ArgumentNullException.ThrowIfNull(grids);
         ArgumentNullException.ThrowIfNull(shifts);
         if (grids.Dimensions != 3 || grids.shape[1] != grids.shape[2])
-            throw new ArgumentException($"Grids must be [N, s, s], got {grids}.", nameof(grids));
+            throw new ArgumentException($"Grids must be [N, s, s], got {grids.Describe()}.", nameof(grids));
         long count = grids.shape[0], cells = grids.shape[1];
         if (shifts.Dimensions != 2 || shifts.shape[0] != count || shifts.shape[1] != 2)
-            throw new ArgumentException($"Shifts must be [{count}, 2] (row, column), got {shifts}.", nameof(shifts));
+            throw new ArgumentException($"Shifts must be [{count}, 2] (row, column), got {shifts.Describe()}.", nameof(shifts));
         using var scope = NewDisposeScope();
         long cellHeight = CeilDiv(height, cells), cellWidth = CeilDiv(width, cells);
         Tensor rowWeights = Interpolation(cells, (cells + 1) * cellHeight, ScalarType.Float64);
         Tensor colWeights = Interpolation(cells, (cells + 1) * cellWidth, ScalarType.Float64);
         Tensor shiftRows = shifts.select(1, 0).to(ScalarType.Int64), shiftCols = shifts.select(1, 1).to(ScalarType.Int64);
-        if (shiftRows.lt(0).any().item<bool>() || shiftRows.ge(cellHeight).any().item<bool>()
-            || shiftCols.lt(0).any().item<bool>() || shiftCols.ge(cellWidth).any().item<bool>())
+        if (shiftRows.lt(0).any().ItemAs<bool>() || shiftRows.ge(cellHeight).any().ItemAs<bool>()
+            || shiftCols.lt(0).any().ItemAs<bool>() || shiftCols.ge(cellWidth).any().ItemAs<bool>())
             throw new ArgumentException($"Shifts must lie in [0, {cellHeight}) × [0, {cellWidth}) for a {height}×{width} input and a {cells}×{cells} grid.", nameof(shifts));
         // mask_i = A_rows[shift_i + 0..H) · grid_i · A_cols[shift_i + 0..W)ᵀ: separable bilinear upsampling, then the crop.
         Tensor rows = rowWeights.index_select(0, (shiftRows.reshape(count, 1) + arange(height, ScalarType.Int64).reshape(1, height)).flatten()).reshape(count, height, cells);
@@ -68,7 +69,7 @@ public sealed class Rise : AttributionMethod
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)
     {
-        if (input.Dimensions != 4) throw new ArgumentException($"RISE needs images [N,C,H,W], got {input}.", nameof(input));
+        if (input.Dimensions != 4) throw new ArgumentException($"RISE needs images [N,C,H,W], got {input.Describe()}.", nameof(input));
         long rows = input.shape[0], height = input.shape[2], width = input.shape[3];
         Tensor? given = Options.Masks is { } explicitMasks ? CheckMasks(explicitMasks, height, width) : null;
         Tensor? grids = null, shifts = null;
@@ -118,11 +119,11 @@ public sealed class Rise : AttributionMethod
     private static (Tensor grids, Tensor shifts) DrawGrids(RiseOptions options, long height, long width)
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(options.Seed);
+        using var generator = RandomGenerators.FromSeed(options.Seed);
         long count = options.MaskCount, cells = options.GridSize;
-        Tensor grids = rand([count, cells, cells], generator, ScalarType.Float64).lt(options.Probability).to(ScalarType.Float64);
-        Tensor shiftRows = randint(0, CeilDiv(height, cells), [count, 1], generator);
-        Tensor shiftCols = randint(0, CeilDiv(width, cells), [count, 1], generator);
+        Tensor grids = rand([count, cells, cells], ScalarType.Float64, generator: generator).lt(options.Probability).to(ScalarType.Float64);
+        Tensor shiftRows = randint(0, CeilDiv(height, cells), [count, 1], generator: generator);
+        Tensor shiftCols = randint(0, CeilDiv(width, cells), [count, 1], generator: generator);
         Tensor shifts = cat([shiftRows, shiftCols], 1);
         return (grids.MoveToOuterDisposeScope(), shifts.MoveToOuterDisposeScope());
     }
@@ -131,7 +132,7 @@ public sealed class Rise : AttributionMethod
     {
         bool shaped = masks.Dimensions == 4 && masks.shape[1] == 1 || masks.Dimensions == 3;
         if (!shaped || masks.shape[^2] != height || masks.shape[^1] != width || masks.shape[0] == 0)
-            throw new ArgumentException($"RISE masks must be [M, 1, {height}, {width}] or [M, {height}, {width}], got {masks}.", nameof(masks));
+            throw new ArgumentException($"RISE masks must be [M, 1, {height}, {width}] or [M, {height}, {width}], got {masks.Describe()}.", nameof(masks));
         return masks.reshape(masks.shape[0], 1, height, width);
     }
 

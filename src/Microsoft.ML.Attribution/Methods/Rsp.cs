@@ -2,7 +2,8 @@ using Microsoft.ML.Attribution.Composites;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Rules;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -117,7 +118,7 @@ public sealed class Rsp : AttributionMethod
         var (_, order) = logits.sort(1, descending: true);
         using (order)
         {
-            long[] ranked = order.data<long>();
+            long[] ranked = order.ToArray<long>();
             return targets.Select((t, n) =>
                 new[] { t }.Concat(ranked.Skip(n * (int)classCount).Take((int)classCount).Where(c => c != t).Take(k - 1)).ToArray()).ToArray();
         }

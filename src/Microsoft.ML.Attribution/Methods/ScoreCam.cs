@@ -1,7 +1,8 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Maps;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -39,7 +40,7 @@ public sealed class ScoreCam : CamMethod
         using (Tensor spread = flat.amax([2]) - flat.amin([2]))
         using (Tensor varies = spread.gt(0).flatten())
         {
-            bool[] flags = varies.data<bool>();
+            bool[] flags = varies.ToArray<bool>();
             varying = Enumerable.Range(0, flags.Length).Where(i => flags[i]).Select(i => (long)i).ToArray();
             if (varying.Length < flags.Length) FillConstantChannels(input, targets, flags, pairLogits, channels);
         }
@@ -57,7 +58,7 @@ public sealed class ScoreCam : CamMethod
             Tensor masked = input.index_select(0, tensor(rowOf, device: input.device)) * masks;
             Tensor logits = Network.ForwardLogits(masked);
             Tensor picked = PerturbationScores.FromLogits(logits, tensor(rowOf.Select(r => targets[r]).ToArray(), device: input.device), PerturbationScore.Logit);
-            double[] values = picked.to(ScalarType.Float64).data<double>();
+            double[] values = picked.to(ScalarType.Float64).ToArray<double>();
             for (int k = 0; k < count; k++) pairLogits[pairs[k]] = values[k];
             Progress?.Report((double)(start + count) / varying.Length);
         }
@@ -75,7 +76,7 @@ public sealed class ScoreCam : CamMethod
         // One forward of the zero image, its scores read for every row's target as the varying channels' are.
         Tensor zeroLogits = Network.ForwardLogits(zeros_like(input.narrow(0, 0, 1)));
         Tensor perRow = zeroLogits.expand([targets.Length, .. zeroLogits.shape[1..]]);
-        double[] logits = PerturbationScores.FromLogits(perRow, tensor(targets, device: input.device), PerturbationScore.Logit).to(ScalarType.Float64).data<double>();
+        double[] logits = PerturbationScores.FromLogits(perRow, tensor(targets, device: input.device), PerturbationScore.Logit).to(ScalarType.Float64).ToArray<double>();
         for (long pair = 0; pair < varies.Length; pair++)
             if (!varies[pair]) pairLogits[pair] = logits[pair / channels];
     }

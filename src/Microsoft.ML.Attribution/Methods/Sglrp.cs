@@ -2,7 +2,8 @@ using Microsoft.ML.Attribution.Composites;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Canonizers;
 using Microsoft.ML.Attribution.Rules;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 

@@ -1,5 +1,6 @@
 using Microsoft.ML.Attribution.Graph;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -18,8 +19,11 @@ public sealed class SmoothGrad : AttributionMethod
         _inner = inner;
         _ownsInner = ownsInner;
         Options = options ?? new SmoothGradOptions();
-        if (Options.Samples < 1) throw new ArgumentOutOfRangeException(nameof(options), Options.Samples, "SmoothGrad needs at least one sample.");
-        if (Options.NoiseLevel < 0 || Options.Sigma < 0) throw new ArgumentOutOfRangeException(nameof(options), "The noise level must be non-negative.");
+        if (Options.Samples < 1) throw new ArgumentOutOfRangeException(nameof(options), Options.Samples, "Samples must be at least 1: SmoothGrad averages over at least one noisy copy.");
+        if (!(Options.NoiseLevel >= 0 && double.IsFinite(Options.NoiseLevel)))
+            throw new ArgumentOutOfRangeException(nameof(options), Options.NoiseLevel, "NoiseLevel (σ as a fraction of the input's range) must be a non-negative number.");
+        if (Options.Sigma is { } sigma && !(sigma >= 0 && double.IsFinite(sigma)))
+            throw new ArgumentOutOfRangeException(nameof(options), sigma, "Sigma (the noise's standard deviation) must be a non-negative number.");
     }
 
     public SmoothGradOptions Options { get; }
@@ -56,8 +60,8 @@ public sealed class SmoothGrad : AttributionMethod
                 : InnerMaps(noisy, noisyTargets, cancellation);
             sum ??= zeros([rows, .. maps.shape.Skip(1)], maps.dtype).MoveToOuterDisposeScope();
             squares ??= zeros([rows, .. maps.shape.Skip(1)], maps.dtype).MoveToOuterDisposeScope();
-            sum.index_add_(0, index, maps);
-            if (Options.Aggregation != NoiseAggregation.SmoothGrad) squares.index_add_(0, index, maps.square());
+            sum.index_add_(0, index, maps, 1);
+            if (Options.Aggregation != NoiseAggregation.SmoothGrad) squares.index_add_(0, index, maps.square(), 1);
             Progress?.Report((double)(start + count) / total);
         }
         Tensor mean = sum! / n;
@@ -85,11 +89,11 @@ public sealed class SmoothGrad : AttributionMethod
         if (Options.Noise is { } given)
         {
             if (!given.shape.SequenceEqual(shape))
-                throw new ArgumentException($"The given noise must be [{string.Join(",", shape)}] (rows × samples first), got {given}.");
+                throw new ArgumentException($"The given noise must be [{string.Join(",", shape)}] (rows × samples first), got {given.Describe()}.");
             return given.to(input.dtype);
         }
-        using var generator = new Generator(Options.Seed);
-        Tensor standard = randn(shape, generator, input.dtype);
+        using var generator = RandomGenerators.FromSeed(Options.Seed);
+        Tensor standard = randn(shape, input.dtype, generator: generator);
         if (Options.Sigma is { } sigma) return standard * sigma;
         long[] spatial = Enumerable.Range(1, (int)input.Dimensions - 1).Select(d => (long)d).ToArray();
         Tensor range = input.amax(spatial, keepdim: true) - input.amin(spatial, keepdim: true);

@@ -1,5 +1,7 @@
 using Microsoft.ML.Attribution.Graph;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Microsoft.ML.Attribution.Tensors;
 
 namespace Microsoft.ML.Attribution.Methods;
 

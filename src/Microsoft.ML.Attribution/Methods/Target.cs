@@ -1,4 +1,5 @@
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Methods;
 
@@ -46,7 +47,7 @@ public sealed class Target
         {
             using Tensor flat = logits.Dimensions == 2 ? logits.alias() : logits.flatten(2).amax(2);
             using Tensor top = flat.argmax(1);
-            result = top.data<long>();
+            result = top.ToArray<long>();
         }
         else if (_perRow)
         {

@@ -1,5 +1,6 @@
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Metrics;
 
@@ -37,7 +38,7 @@ public static class ClassSensitivity
         if (!(logits.dim() == 1 || (logits.dim() == 2 && logits.shape[0] == 1)))
             throw new ArgumentException($"Expected the logits of one image, [K] or [1, K], got [{string.Join(", ", logits.shape)}].", nameof(logits));
         using DisposeScope scope = NewDisposeScope();
-        float[] values = logits.to(float32).data<float>();
+        float[] values = logits.to(float32).ToArray<float>();
         return ChooseClasses(values, contrast, seed);
     }
 

@@ -1,8 +1,9 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Metrics;
 
@@ -24,7 +25,7 @@ public static class ClassSensitivityStudy
         Tensor logits = network.ForwardLogits(inputs);
         if (logits.Dimensions != 2) throw new ArgumentException($"Class sensitivity needs class scores [N, K]; the network gives [{string.Join(", ", logits.shape)}].");
         int rows = (int)logits.shape[0], classes = (int)logits.shape[1];
-        float[] values = logits.to(ScalarType.Float32).data<float>();
+        float[] values = logits.to(ScalarType.Float32).ToArray<float>();
         var top = new long[rows];
         var other = new long[rows];
         for (int i = 0; i < rows; i++)
@@ -80,7 +81,7 @@ public static class ClassSensitivityStudy
         Tensor reduced = maps.Dimensions == 4 ? MapReduction.Reduce(maps, reduction) : maps;
         if (reduced.Dimensions != 3) throw new ArgumentException($"Expected maps [N, C, H, W] or [N, H, W], got [{string.Join(", ", maps.shape)}].", nameof(maps));
         int rows = (int)reduced.shape[0], height = (int)reduced.shape[1], width = (int)reduced.shape[2];
-        double[] values = reduced.to(ScalarType.Float64).contiguous().data<double>();
+        double[] values = reduced.to(ScalarType.Float64).contiguous().ToArray<double>();
         return Enumerable.Range(0, rows).Select(i => new Map2D(values.AsSpan(i * height * width, height * width).ToArray(), height, width)).ToArray();
     }
 }

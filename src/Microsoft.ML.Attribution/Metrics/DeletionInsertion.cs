@@ -1,6 +1,7 @@
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
-using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Metrics;
 
@@ -135,7 +136,7 @@ public static class DeletionInsertion
             if (output.numel() != count || output.dim() > 2 || (output.dim() == 2 && output.shape[1] != 1))
                 throw new InvalidOperationException($"The model callback must return the target probability per image, [{count}] or [{count}, 1], " +
                     $"for a batch of {count}; it returned shape [{string.Join(", ", output.shape)}].");
-            double[] values = output.to(float64).data<double>();
+            double[] values = output.to(float64).ToArray<double>();
             values.CopyTo(probabilities, first);
         }
         return new PerturbationCurve(mode, substrate, step, fractions, probabilities, TrapezoidalArea(fractions, probabilities));
@@ -156,7 +157,7 @@ public static class DeletionInsertion
     {
         if (image.dim() != 3)
             throw new ArgumentException($"Expected one image [C, H, W], got shape [{string.Join(", ", image.shape)}].", nameof(image));
-        if (image.dtype is not (float32 or float64))
+        if (image.dtype is not (ScalarType.Float32 or ScalarType.Float64))
             throw new ArgumentException($"Expected a float32 or float64 image, got {image.dtype}.", nameof(image));
     }
 

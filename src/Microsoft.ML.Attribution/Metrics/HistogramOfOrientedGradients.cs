@@ -1,4 +1,6 @@
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Microsoft.ML.Attribution.Tensors;
 
 namespace Microsoft.ML.Attribution.Metrics;
 

@@ -1,5 +1,6 @@
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Metrics;
 
@@ -38,7 +39,7 @@ internal readonly struct Map2D
                 "reduce the channels and select the batch row first.", parameter);
         if (map.numel() == 0) throw new ArgumentException("The map is empty.", parameter);
         using DisposeScope scope = NewDisposeScope();
-        double[] values = map.to(float64).data<double>();
+        double[] values = map.to(float64).ToArray<double>();
         return new Map2D(values, (int)map.shape[0], (int)map.shape[1]);
     }
 

@@ -1,4 +1,6 @@
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Microsoft.ML.Attribution.Tensors;
 
 namespace Microsoft.ML.Attribution.Metrics;
 
@@ -13,6 +15,9 @@ public static class MapSimilarity
     public static double Pearson(float[,] a, float[,] b) => Pearson(Map2D.From(a, nameof(a)), Map2D.From(b, nameof(b)));
 
     public static double Pearson(torch.Tensor a, torch.Tensor b) => Pearson(Map2D.From(a, nameof(a)), Map2D.From(b, nameof(b)));
+
+    /// <inheritdoc cref="Pearson(IReadOnlyList{double}, IReadOnlyList{double})"/>
+    public static double Pearson(double[] a, double[] b) => Pearson((IReadOnlyList<double>)a, (IReadOnlyList<double>)b);
 
     /// <summary>Pearson correlation of two equally long vectors (e.g. HOG descriptors).</summary>
     public static double Pearson(IReadOnlyList<double> a, IReadOnlyList<double> b)

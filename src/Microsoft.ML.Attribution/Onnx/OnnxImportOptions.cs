@@ -16,7 +16,7 @@ public sealed record OnnxImportOptions
     /// Values for graph inputs that should be treated as constants (bound at import like initializers), e.g. the
     /// weights of ONNX conformance tests, which arrive as inputs.
     /// </summary>
-    public IReadOnlyDictionary<string, Microsoft.ML.Attribution.Torch.torch.Tensor>? ConstantInputs { get; init; }
+    public IReadOnlyDictionary<string, TorchSharp.torch.Tensor>? ConstantInputs { get; init; }
 
     public static OnnxImportOptions Default { get; } = new();
 }

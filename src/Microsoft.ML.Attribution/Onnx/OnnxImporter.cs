@@ -1,8 +1,9 @@
 using Google.Protobuf;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Onnx.Proto;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Onnx;
 
@@ -16,9 +17,13 @@ public static class OnnxImporter
     /// <summary>Default-domain opsets this importer interprets.</summary>
     public const long MinOpset = 1, MaxOpset = 21;
 
+    /// <summary>The largest image (values per sample) an input may declare: 2^28, e.g. 3 × 9,459 × 9,459; the importer traces the graph with one.</summary>
+    public const long MaxTracedValuesPerImage = 1L << 28;
+
     public static Network Load(string path, OnnxImportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        Runtime.TorchSharpRuntime.EnsureLoaded();
         if (!File.Exists(path)) throw new FileNotFoundException($"No ONNX model at '{path}'.", path);
         using FileStream stream = File.OpenRead(path);
         try
@@ -160,8 +165,15 @@ public static class OnnxImporter
                     throw new OnnxImportException($"input '{input.Name}' is [{string.Join(",", dims.Select(d => d < 0 ? "?" : d.ToString()))}] {dtype}, not a float image [N,C,H,W].");
                 if (dims[1] < 0) throw new OnnxImportException($"input '{input.Name}' leaves the channel count unspecified.");
             }
+            for (int axis = 0; axis < dims.Length; axis++)
+                if (dims[axis] < -1)
+                    throw new OnnxImportException($"input '{input.Name}' declares dimension {dims[axis]} at axis {axis}: extents cannot be negative.");
             long batch = dims.Length > 0 && dims[0] > 0 ? dims[0] : 1;
             long[] sampleShape = dims.Select((d, i) => i == 0 ? batch : d > 0 ? d : options.RequireImageInput && i >= 2 ? options.DefaultImageSize : 1).ToArray();
+            double perImage = sampleShape.Skip(1).Aggregate(1.0, (p, d) => p * d);
+            if (perImage > MaxTracedValuesPerImage)
+                throw new OnnxImportException(
+                    $"input '{input.Name}' declares [{string.Join(",", dims)}]: {perImage:N0} values per image, more than the {MaxTracedValuesPerImage:N0} an image classifier's input can hold here.");
             state.Samples[input.Name] = zeros(sampleShape, dtype).DetachFromDisposeScope();
             result.Add(new GraphInput(input.Name, dims.Skip(1).ToArray(), dtype));
         }

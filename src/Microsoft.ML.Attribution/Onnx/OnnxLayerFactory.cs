@@ -1,7 +1,9 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Onnx;
 
@@ -67,10 +69,10 @@ internal static class OnnxLayerFactory
         {
             sample = layer.Forward(args, null);
         }
-        catch (Exception e) when (e is TorchException or ArgumentException)
+        catch (Exception e) when (e is ExternalException or ArgumentException)
         {
             layer.Dispose();
-            throw node.Error($"shape inference failed for inputs {string.Join(", ", args.Select(a => "[" + string.Join(",", a.shape) + "]"))}: {e.Message}", e);
+            throw node.Error($"shape inference failed for inputs {string.Join(", ", args.Select(a => "[" + string.Join(",", a.shape) + "]"))}: {ErrorText.Of(e)}", e);
         }
         layer.Name = state.UniqueLayerName(layer.Name);
         layer.InputShapes = args.Select(a => a.shape.Skip(1).ToArray()).ToArray();
@@ -183,11 +185,11 @@ internal static class OnnxLayerFactory
     private static Conv2d Conv(OnnxNode node, ImportState state)
     {
         Tensor w = state.Constant(node, 1);
-        if (w.Dimensions != 4) throw node.Error($"only 2-D convolutions are supported (weight {w}).");
+        if (w.Dimensions != 4) throw node.Error($"only 2-D convolutions are supported (weight {w.Describe()}).");
         var (_, stride, padding, dilation) = Window(node, state, kernelFromWeight: [w.shape[2], w.shape[3]]);
         Tensor? b = state.OptionalConstant(node, 2);
         if (node.Ints("kernel_shape") is { } k && (k.Length != 2 || k[0] != w.shape[2] || k[1] != w.shape[3]))
-            throw node.Error($"kernel_shape [{string.Join(",", k)}] disagrees with the weight {w}.");
+            throw node.Error($"kernel_shape [{string.Join(",", k)}] disagrees with the weight {w.Describe()}.");
         return new Conv2d(node.Name, node.Inputs[0], node.Output, w.alias().DetachFromDisposeScope(), b?.alias().DetachFromDisposeScope(),
             stride, padding, dilation, node.Int("group", 1));
     }

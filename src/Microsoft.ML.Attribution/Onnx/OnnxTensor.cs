@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML.Attribution.Onnx.Proto;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Onnx;
 
@@ -51,7 +52,7 @@ internal static class OnnxTensor
         {
             if (values.Count != count)
                 throw new OnnxImportException($"{what}: {values.Count} values stored for shape [{string.Join(",", shape)}] ({count} elements).");
-            return tensor<T>(values.ToArray(), shape);
+            return TensorData.FromArray(values.ToArray(), shape);
         }
         return type switch
         {
@@ -82,13 +83,13 @@ internal static class OnnxTensor
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("ONNX raw data is little-endian; big-endian hosts are not supported.");
         switch (type)
         {
-            case ScalarType.Float32: return tensor(MemoryMarshal.Cast<byte, float>(raw), shape);
-            case ScalarType.Float64: return tensor(MemoryMarshal.Cast<byte, double>(raw), shape);
-            case ScalarType.Int64: return tensor(MemoryMarshal.Cast<byte, long>(raw), shape);
-            case ScalarType.Int32: return tensor(MemoryMarshal.Cast<byte, int>(raw), shape);
-            case ScalarType.Int16: return tensor(MemoryMarshal.Cast<byte, short>(raw), shape);
-            case ScalarType.Byte: return tensor(raw, shape);
-            case ScalarType.Int8: return tensor(MemoryMarshal.Cast<byte, sbyte>(raw), shape);
+            case ScalarType.Float32: return TensorData.FromSpan(MemoryMarshal.Cast<byte, float>(raw), shape);
+            case ScalarType.Float64: return TensorData.FromSpan(MemoryMarshal.Cast<byte, double>(raw), shape);
+            case ScalarType.Int64: return TensorData.FromSpan(MemoryMarshal.Cast<byte, long>(raw), shape);
+            case ScalarType.Int32: return TensorData.FromSpan(MemoryMarshal.Cast<byte, int>(raw), shape);
+            case ScalarType.Int16: return TensorData.FromSpan(MemoryMarshal.Cast<byte, short>(raw), shape);
+            case ScalarType.Byte: return TensorData.FromSpan(raw, shape);
+            case ScalarType.Int8: return TensorData.FromSpan(MemoryMarshal.Cast<byte, sbyte>(raw), shape);
             case ScalarType.Bool:
                 {
                     var bools = new bool[raw.Length];
@@ -138,13 +139,13 @@ internal static class OnnxTensor
     public static long[] ToLongs(Tensor t)
     {
         using Tensor l = t.to(ScalarType.Int64);
-        return l.data<long>();
+        return l.ToArray<long>();
     }
 
     public static double ToDouble(Tensor t)
     {
-        if (t.numel() != 1) throw new OnnxImportException($"Expected a scalar, got {t}.");
+        if (t.numel() != 1) throw new OnnxImportException($"Expected a scalar, got {t.Describe()}.");
         using Tensor d = t.to(ScalarType.Float64);
-        return d.reshape(1).data<double>()[0];
+        return d.reshape(1).ToArray<double>()[0];
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Graph;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Rules;
 
@@ -25,7 +26,7 @@ public sealed class ChannelMaskRule : IRule
         ArgumentNullException.ThrowIfNull(masks);
         foreach (var (name, mask) in masks)
             if (mask.Dimensions != 2)
-                throw new ArgumentException($"The mask of layer '{name}' must be [N, C], got {mask}.", nameof(masks));
+                throw new ArgumentException($"The mask of layer '{name}' must be [N, C], got {mask.Describe()}.", nameof(masks));
         _masks = masks;
         _unmasked = unmasked;
     }
@@ -41,7 +42,7 @@ public sealed class ChannelMaskRule : IRule
         if (_masks.TryGetValue(trace.Layer.Name, out Tensor? mask))
         {
             if (relevance.Dimensions < 2 || mask.shape[0] != relevance.shape[0] || mask.shape[1] != relevance.shape[1])
-                throw new ArgumentException($"The mask of layer '{trace.Layer.Name}' is {mask} but the layer's output is {relevance}: it needs one value per row and channel.");
+                throw new ArgumentException($"The mask of layer '{trace.Layer.Name}' is {mask.Describe()} but the layer's output is {relevance.Describe()}: it needs one value per row and channel.");
             if (_unmasked is not null)
                 _unmasked[trace.Layer.Name] = relevance.alias().DetachFromDisposeScope();
             gradient = ScaleChannels(relevance, mask);
@@ -80,7 +81,7 @@ public sealed class ChannelMaskRule : IRule
         {
             using Tensor output = trace.Layer.Forward(leaves, null);
             Tensor[] differentiable = leaves.Where(l => l.requires_grad).ToArray();
-            Tensor?[] grads = autograd.grad([output], differentiable, [gradOutput], create_graph: true, allow_unused: true);
+            Tensor?[] grads = SafeAutograd.Grad([output], differentiable, [gradOutput], createGraph: true, allowUnused: true);
             var result = new Tensor[leaves.Length];
             for (int i = 0, j = 0; i < leaves.Length; i++)
                 result[i] = leaves[i].requires_grad ? grads[j++] ?? zeros_like(leaves[i]) : zeros_like(leaves[i]);

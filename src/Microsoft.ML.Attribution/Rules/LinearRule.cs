@@ -1,5 +1,6 @@
 using Microsoft.ML.Attribution.Graph;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Rules;
 
@@ -80,6 +81,6 @@ public abstract class LinearRule : IRule
     protected static bool IsNonNegative(Tensor input)
     {
         using Tensor minimum = input.min();
-        return minimum.item<double>() >= 0;
+        return minimum.ItemAs<double>() >= 0;
     }
 }

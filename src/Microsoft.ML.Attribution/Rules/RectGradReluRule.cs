@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Rules;
 
@@ -46,7 +47,7 @@ public sealed class RectGradReluRule : IRule
             ? importance.gt(constant)
             : importance.gt(PerSamplePercentile(importance, Percentile));
         Tensor gate = pass.logical_and(a.gt(0));
-        return [where(gate, relevance, 0.0).MoveToOuterDisposeScope()];
+        return [ConditionalFill.Where(gate, relevance, 0.0).MoveToOuterDisposeScope()];
     }
 
     /// <summary>
@@ -68,13 +69,13 @@ public sealed class RectGradReluRule : IRule
         {
             // Descending top (n − below) values: the last is rank `below`, the one before it rank `below + 1`.
             long k = n - below;
-            Tensor top = flat.topk(k, 1, largest: true, sorted: true).values;
+            Tensor top = flat.topk(checked((int)k), 1, largest: true, sorted: true).values;
             low = top.narrow(1, k - 1, 1);
             high = above == below ? low : top.narrow(1, k - 2, 1);
         }
         else
         {
-            Tensor bottom = flat.topk(above + 1, 1, largest: false, sorted: true).values;
+            Tensor bottom = flat.topk(checked((int)(above + 1)), 1, largest: false, sorted: true).values;
             low = bottom.narrow(1, below, 1);
             high = bottom.narrow(1, above, 1);
         }

@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Rules;
 
@@ -25,7 +26,7 @@ public sealed class RspAddRule(double offset = 1e-9) : IRule
             return trace.IsConstant(0) ? [zeros_like(a).MoveToOuterDisposeScope(), relevance.alias().MoveToOuterDisposeScope()]
                                        : [relevance.alias().MoveToOuterDisposeScope(), zeros_like(b).MoveToOuterDisposeScope()];
         if (!a.shape.SequenceEqual(b.shape))
-            throw new NotSupportedException($"RSP splits residual sums of equally shaped tensors; '{trace.Layer.Name}' adds {a} and {b}.");
+            throw new NotSupportedException($"RSP splits residual sums of equally shaped tensors; '{trace.Layer.Name}' adds {a.Describe()} and {b.Describe()}.");
         Tensor pa = a.clamp_min(0) + Offset, pb = b.clamp_min(0) + Offset;
         Tensor s = Stabilizer.SafeDivide(relevance, pa + pb);
         return [(pa * s).MoveToOuterDisposeScope(), (pb * s).MoveToOuterDisposeScope()];

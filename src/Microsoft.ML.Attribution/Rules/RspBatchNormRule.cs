@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Rules;
 
@@ -23,6 +24,6 @@ public sealed class RspBatchNormRule : IRule
         using var scope = NewDisposeScope();
         Tensor scale = norm.EffectiveScale().reshape(BatchNorm.ChannelShape(trace.Input));
         Tensor kept = (trace.Input * scale).ne(0);
-        return [where(kept, relevance, 0.0).MoveToOuterDisposeScope()];
+        return [ConditionalFill.Where(kept, relevance, 0.0).MoveToOuterDisposeScope()];
     }
 }

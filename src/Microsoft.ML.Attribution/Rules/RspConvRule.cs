@@ -1,7 +1,8 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
-using static Microsoft.ML.Attribution.Torch.torch;
-using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Rules;
 
@@ -62,8 +63,8 @@ public sealed class RspConvRule(bool purge = false) : IRule
 
     /// <summary>The weight gradient with <paramref name="images"/> stacked as groups (the weight is only needed for its shape).</summary>
     private static Tensor Kernels(Conv2d conv, Tensor x, Tensor r, long[] padding, long images) =>
-        F.conv2d_backward(r, x, images == 1 ? conv.Weight : conv.Weight.repeat(images, 1, 1, 1), conv.Stride, padding, conv.Dilation,
-            images * conv.Groups, input_grad: false, weight_grad: true).weight!;
+        LayerGradients.Conv2dWeight(r, x, [images * conv.Weight.shape[0], .. conv.Weight.shape.Skip(1)], x.dtype, conv.Stride, padding, conv.Dilation,
+            images * conv.Groups);
 
     /// <summary><paramref name="x"/> padded explicitly where the padding is asymmetric, with the padding left for the convolution.</summary>
     private static (Tensor Padded, long[] Padding) Padded(Conv2d conv, Tensor x) =>
@@ -87,7 +88,7 @@ public sealed class RspConvRule(bool purge = false) : IRule
         Tensor kernels = Kernels(conv, xs, rs, padding, images);
         Tensor z = F.conv2d(xs, kernels, null, conv.Stride, padding, conv.Dilation, groups) * rs.ne(0).to(rs.dtype);
         Tensor s = Stabilizer.SafeDivide(rs, z);
-        Tensor back = F.conv2d_backward(s, xs, kernels, conv.Stride, padding, conv.Dilation, groups).input!
+        Tensor back = LayerGradients.Conv2dInput(s, xs.shape, kernels, conv.Stride, padding, conv.Dilation, groups)
             .reshape(images, inChannels, padded.shape[2], padded.shape[3]);
         if (!conv.HasSymmetricPadding)
             back = F.pad(back, [-conv.Padding[1], -conv.Padding[3], -conv.Padding[0], -conv.Padding[2]]);

@@ -1,5 +1,6 @@
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Rules;
 
@@ -32,7 +33,7 @@ public static class Stabilizer
     {
         using var scope = NewDisposeScope();
         Tensor nonzero = denominator.ne(0);
-        Tensor quotient = numerator / where(nonzero, denominator, 1.0);
-        return where(nonzero, quotient, 0.0).MoveToOuterDisposeScope();
+        Tensor quotient = numerator / ConditionalFill.Where(nonzero, denominator, 1.0);
+        return ConditionalFill.Where(nonzero, quotient, 0.0).MoveToOuterDisposeScope();
     }
 }

@@ -1,7 +1,8 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
-using static Microsoft.ML.Attribution.Torch.torch;
-using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Rules;
 
@@ -50,7 +51,7 @@ public sealed class TiedMaxPoolRule : IRule
             Tensor target = Window(result, top, left, outHeight, outWidth, pool.Stride);
             target.add_(share * tie); // a strided view: adds into result in place
         }
-        Tensor cropped = result.slice(2, pool.Padding[0], pool.Padding[0] + height).slice(3, pool.Padding[1], pool.Padding[1] + width);
+        Tensor cropped = result.slice(2, pool.Padding[0], pool.Padding[0] + height, 1).slice(3, pool.Padding[1], pool.Padding[1] + width, 1);
         return [cropped.contiguous().MoveToOuterDisposeScope()];
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.ML.Attribution.Graph;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Rules;
 
@@ -54,7 +55,7 @@ public sealed class ZBoxRule : LinearRule
     {
         if (values.Length == 1) return full_like(like, values[0]);
         if (like.Dimensions < 2 || like.shape[1] != values.Length)
-            throw new ArgumentException($"z-box bounds have {values.Length} channels but the layer input is {like}.");
+            throw new ArgumentException($"z-box bounds have {values.Length} channels but the layer input is {like.Describe()}.");
         long[] shape = Enumerable.Range(0, (int)like.Dimensions).Select(d => d == 1 ? (long)values.Length : 1L).ToArray();
         return tensor(values, shape, like.dtype).expand(like.shape).contiguous();
     }

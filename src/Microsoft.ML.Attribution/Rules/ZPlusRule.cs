@@ -1,5 +1,6 @@
 using Microsoft.ML.Attribution.Graph;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Rules;
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Runtime;
 
@@ -31,8 +32,25 @@ public static class TorchSharpRuntime
             {
                 throw new TorchSharpLoadException(Diagnose(AppContext.BaseDirectory, e.Message), e);
             }
+            QuietLibtorchWarnings();
             s_loaded = true;
         }
+    }
+
+    /// <summary>
+    /// libtorch logs warnings straight to stderr, e.g. "Could not initialize NNPACK! Reason: Unsupported hardware." on every
+    /// convolution of a CPU without NNPACK support: noise in a CLI's or a service's output. Raise c10's log threshold to
+    /// errors, unless the user set TORCH_CPP_LOG_LEVEL (then libtorch's own setting stands).
+    /// </summary>
+    private static void QuietLibtorchWarnings()
+    {
+        if (Environment.GetEnvironmentVariable("TORCH_CPP_LOG_LEVEL") is not null) return;
+        if (!NativeLibrary.TryLoad(NativeName("c10"), typeof(torch).Assembly, DllImportSearchPath.SafeDirectories | DllImportSearchPath.AssemblyDirectory, out IntPtr c10)
+            && !NativeLibrary.TryLoad(NativeName("c10"), out c10))
+            return;
+        const int Error = 2; // c10's severities: INFO 0, WARNING 1, ERROR 2, FATAL 3
+        if (NativeLibrary.TryGetExport(c10, "FLAGS_caffe2_log_level", out IntPtr level))
+            Marshal.WriteInt32(level, Math.Max(Marshal.ReadInt32(level), Error));
     }
 
     /// <summary>Why TorchSharp's natives in <paramref name="applicationFolder"/> did not load, as precisely as the files tell.</summary>

@@ -5,10 +5,11 @@ using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Onnx;
 using Microsoft.ML.Attribution.Persistence;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
-using static Microsoft.ML.Attribution.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Transforms;
 
@@ -45,7 +46,7 @@ public sealed class ExplainTransformer : BatchedAppendingTransformerBase, IPersi
         : base(CheckOptions(options).BatchSize, options.Progress, options.CancellationToken)
     {
         _options = options.Copy();
-        Device device = Torch.Device.Parse(_options.Device);
+        ComputeDevice device = ComputeDevice.Parse(_options.Device);
         device.EnsureAvailable();
         _ownsNetwork = _options.Network is null;
         Network = _options.Network ?? OnnxImporter.Load(_options.ModelPath!);
@@ -142,7 +143,7 @@ public sealed class ExplainTransformer : BatchedAppendingTransformerBase, IPersi
         if (options.ModelPath is not null && !File.Exists(options.ModelPath))
             throw new FileNotFoundException($"No ONNX model at '{options.ModelPath}'.", options.ModelPath);
         ExplainEstimator.RequireMethod(options.Method);
-        Torch.Device.Parse(options.Device ?? throw new ArgumentException("Device is required ('cpu', 'cuda' or 'cuda:N').", nameof(options)));
+        ComputeDevice.Parse(options.Device ?? throw new ArgumentException("Device is required ('cpu', 'cuda' or 'cuda:N').", nameof(options)));
         if (options.BatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be at least 1.");
         if (!Enum.IsDefined(options.InputLayout))
@@ -331,13 +332,13 @@ public sealed class ExplainTransformer : BatchedAppendingTransformerBase, IPersi
                     }
                     catch (Exception single) when (single is not OperationCanceledException)
                     {
-                        _errors[slot] = $"Attribution failed: {single.Message}";
+                        _errors[slot] = $"Attribution failed: {ErrorText.Of(single)}";
                     }
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _errors[good[0]] = $"Attribution failed: {e.Message}";
+                _errors[good[0]] = $"Attribution failed: {ErrorText.Of(e)}";
             }
         }
 
@@ -378,9 +379,23 @@ public sealed class ExplainTransformer : BatchedAppendingTransformerBase, IPersi
                 var values = new float[row.numel()];
                 row.CopyTo<float>(values);
                 int slot = slots[i];
+                double logit = result.Scores[i];
+                string? problem = !double.IsFinite(logit)
+                    ? $"The model's logit for class {result.Targets[i]} is {logit} for this row: the weights or the input hold NaN or infinite values, so no map is given."
+                    : !values.All(float.IsFinite)
+                        ? $"Method '{_owner.Method}' produced NaN or infinite values in this row's map (logit {logit:G6}): numerically unstable here, so no map is given."
+                        : null;
+                if (problem is not null)
+                {
+                    _maps[slot] = _missingMap;
+                    _targets[slot] = -1;
+                    _logits[slot] = float.NaN;
+                    _errors[slot] = problem;
+                    continue;
+                }
                 _maps[slot] = values;
                 _targets[slot] = (int)result.Targets[i];
-                _logits[slot] = (float)result.Scores[i];
+                _logits[slot] = (float)logit;
                 _errors[slot] = "";
             }
         }

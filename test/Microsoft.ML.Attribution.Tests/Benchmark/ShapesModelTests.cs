@@ -7,8 +7,9 @@ using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Metrics;
 using Microsoft.ML.Attribution.Onnx;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Benchmark;
 
@@ -70,7 +71,7 @@ public sealed class ShapesModelTests : TorchTest
             Tensor x = ImageToTensor.Batch(batch.Select(i => ImageIO.Load(i.Path)).ToList(), PixelRange.ZeroToOne, mean, std);
             Tensor logits = network.Forward(x);
             CollectionAssert.AreEqual(new long[] { batch.Count, classes.Length }, logits.shape);
-            float[] scores = logits.contiguous().data<float>();
+            float[] scores = logits.contiguous().ToArray<float>();
             for (int i = 0; i < batch.Count; i++)
             {
                 bool allRight = true;

@@ -9,8 +9,9 @@ using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Onnx;
 using Microsoft.ML.Attribution.Tests.Benchmark;
 using Microsoft.ML.Attribution.Tests.Transforms;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Cli;
 
@@ -73,7 +74,7 @@ public sealed class CliDefaultModelTests : TorchTest
             CollectionAssert.AreEqual(new long[] { 1, 3, 128, 128 }, raw.shape);
             Assert.AreEqual(ScalarType.Float32, raw.dtype);
             using AttributionMap expected = gradient.Attribute(ExtractPixels(images[i]), Target.Class((int)items[i]!["results"]!["gradient"]!["target"]!));
-            AssertClose(expected.Map, raw, 1e-5 * expected.Map.abs().max().item<float>(), $"{stem}: explain --npy holds the raw gradient");
+            AssertClose(expected.Map, raw, 1e-5 * expected.Map.abs().max().ItemAs<float>(), $"{stem}: explain --npy holds the raw gradient");
         }
     }
 
@@ -84,7 +85,7 @@ public sealed class CliDefaultModelTests : TorchTest
         float[] std = json.GetProperty("std").EnumerateArray().Select(v => v.GetSingle()).ToArray();
         using Tensor image = ImageIO.Load(imagePath);
         int height = (int)image.shape[0], width = (int)image.shape[1];
-        byte[] pixels = image.contiguous().data<byte>();
+        byte[] pixels = image.contiguous().ToArray<byte>();
         var planes = new float[3 * height * width];
         for (int c = 0; c < 3; c++)
             for (int p = 0; p < height * width; p++)

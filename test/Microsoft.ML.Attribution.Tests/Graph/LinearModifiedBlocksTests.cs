@@ -1,8 +1,9 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Rules;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Graph;
 
@@ -19,14 +20,14 @@ public sealed class LinearModifiedBlocksTests : TorchTest
     public void Blockwise_passes_equal_whole_copies(ScalarType dtype, double tolerance)
     {
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(41);
+        using var g = RandomGenerators.FromSeed(41);
         long elementBytes = dtype == ScalarType.Float64 ? 8 : 4;
         // Just over the threshold, with an output count that leaves a short last block.
         long inputs = 1024, outputs = Linear.BlockwiseModificationBytes / (inputs * elementBytes) + 37;
-        using var layer = new Linear("fc", "x", "y", randn([outputs, inputs], g).to(dtype), randn([outputs], g).to(dtype));
+        using var layer = new Linear("fc", "x", "y", randn([outputs, inputs], generator: g).to(dtype), randn([outputs], generator: g).to(dtype));
         Assert.IsTrue(layer.RunsModifiedPassesItself, "a large weight runs its modified passes block by block");
-        Tensor x = randn([3, inputs], g).to(dtype);
-        Tensor s = randn([3, outputs], g).to(dtype);
+        Tensor x = randn([3, inputs], generator: g).to(dtype);
+        Tensor s = randn([3, outputs], generator: g).to(dtype);
         foreach (WeightModifier modifier in new[] { WeightModifier.Positive, WeightModifier.Negated.Then(WeightModifier.Positive), WeightModifier.Gamma(0.25, positive: true) })
         {
             foreach (bool withBias in new[] { false, true })
@@ -55,10 +56,10 @@ public sealed class LinearModifiedBlocksTests : TorchTest
     public void Small_weights_keep_whole_copies()
     {
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(43);
-        using var layer = new Linear("fc", "x", "y", randn([10, 20], g), null);
+        using var g = RandomGenerators.FromSeed(43);
+        using var layer = new Linear("fc", "x", "y", randn([10, 20], generator: g), null);
         Assert.IsFalse(layer.RunsModifiedPassesItself);
-        Tensor x = randn([2, 20], g);
+        Tensor x = randn([2, 20], generator: g);
         AssertClose(ILinearLayer.ForwardWithModifiedCopies(layer, x, WeightModifier.Positive, false), layer.ForwardModified(x, WeightModifier.Positive, false), 0, "same call");
     }
 }

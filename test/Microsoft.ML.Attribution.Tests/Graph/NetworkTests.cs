@@ -3,8 +3,9 @@ using Microsoft.ML.Attribution.Graph.Canonizers;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Onnx;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Graph;
 
@@ -25,10 +26,10 @@ public sealed class NetworkTests : TorchTest
         Assert.IsFalse(merged.Layers.OfType<BatchNorm>().Any(), "every BN follows a conv here");
         Tensor x = Npy.Load(FixturePath("onnx", name + ".input.npy"));
         Tensor a = network.Forward(x), b = merged.Forward(x);
-        double range = (a.max() - a.min()).item<float>();
+        double range = (a.max() - a.min()).ItemAs<float>();
         AssertClose(a, b, 1e-5 * range, "merged logits");
         // The original network is untouched, and keeps working once the merged one (which shares its other parameters) is gone.
-        Assert.AreEqual(a.data<float>()[0], network.Forward(x).data<float>()[0]);
+        Assert.AreEqual(a.ToArray<float>()[0], network.Forward(x).ToArray<float>()[0]);
         merged.Dispose();
         AssertClose(a, network.Forward(x), 0, "the original after the merged network was disposed");
     }
@@ -38,10 +39,10 @@ public sealed class NetworkTests : TorchTest
     {
         // Exporters write VGG's 7×7 adaptive pool of a 7×7 map as a 1×1 AveragePool: computed as the identity.
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(3);
+        using var g = RandomGenerators.FromSeed(3);
         var pool = new AvgPool2d("avg", "x", "y", [1, 1], [1, 1], [0, 0, 0, 0], ceilMode: false, countIncludePad: false);
         Assert.IsTrue(pool.IsIdentity);
-        Tensor x = randn([2, 5, 7, 7], g, ScalarType.Float64), grad = randn([2, 5, 7, 7], g, ScalarType.Float64);
+        Tensor x = randn([2, 5, 7, 7], ScalarType.Float64, generator: g), grad = randn([2, 5, 7, 7], ScalarType.Float64, generator: g);
         AssertClose(nn.functional.avg_pool2d(x, [1, 1], [1, 1]), pool.Forward([x], null), 0, "forward");
         var trace = new LayerTrace(pool) { Inputs = [x], ConstantInputs = [false], Output = pool.Forward([x], null) };
         AssertClose(nn.functional.avg_pool2d_backward(grad, x, [1, 1], [1, 1], [0, 0], false, false), pool.Backward(trace, grad)[0], 0, "backward");
@@ -94,8 +95,8 @@ public sealed class NetworkTests : TorchTest
         b.ReinitializeParameters(conv, 0.01, seed: 5);
         var ca = (Conv2d)a[conv];
         AssertClose(ca.Weight, ((Conv2d)b[conv]).Weight, 0, "same seed, same weights");
-        Assert.AreEqual(0.01, ca.Weight.std().item<float>(), 0.002);
-        Assert.AreEqual(0.0, ca.Bias!.abs().max().item<float>());
+        Assert.AreEqual(0.01, ca.Weight.std().ItemAs<float>(), 0.002);
+        Assert.AreEqual(0.0, ca.Bias!.abs().max().ItemAs<float>());
         using Network fresh = Load("tiny_vgg_opset13");
         AssertClose(((Conv2d)fresh[other]).Weight, ((Conv2d)a[other]).Weight, 0, "other layers untouched");
         Assert.IsGreaterThan(0.0, MaxAbsDiff(((Conv2d)fresh[conv]).Weight, ca.Weight));
@@ -109,6 +110,6 @@ public sealed class NetworkTests : TorchTest
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => vgg.Forward(wrong)).Message, "[N,3,16,16]");
         using Tensor doubles = zeros([2, 3, 16, 16], ScalarType.Float64);
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => vgg.Forward(doubles)).Message, "float32");
-        Assert.ThrowsExactly<NotSupportedException>(() => vgg.To(CUDA));
+        Assert.ThrowsExactly<NotSupportedException>(() => vgg.To(ComputeDevice.Parse("cuda")));
     }
 }

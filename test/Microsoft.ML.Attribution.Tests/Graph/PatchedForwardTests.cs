@@ -5,8 +5,9 @@ using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Onnx;
 using Microsoft.ML.Attribution.Tests.Methods;
 using Microsoft.ML.Attribution.Tests.Onnx;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Graph;
 
@@ -55,17 +56,17 @@ public sealed class PatchedForwardTests : TorchTest
         // A ceil-mode average pool divides border windows by fewer cells, and a per-column constant is not constant over
         // the map: neither may run on boxes; the result must still equal the full forwards.
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(9);
+        using var g = RandomGenerators.FromSeed(9);
         Layer[] layers =
         [
-            new Conv2d("conv", "x", "a", randn([4, 3, 3, 3], g, ScalarType.Float64), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Conv2d("conv", "x", "a", randn([4, 3, 3, 3], ScalarType.Float64, generator: g), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),
             new Arithmetic("scale", "a", "columns", "b", ArithmeticOp.Mul),
             new AvgPool2d("avg", "b", "c", [3, 3], [2, 2], [0, 0, 0, 0], ceilMode: true, countIncludePad: false),
             new Relu("relu", "c", "y"),
         ];
-        var constants = new Dictionary<string, Tensor> { ["columns"] = randn([12], g, ScalarType.Float64).DetachFromDisposeScope() };
+        var constants = new Dictionary<string, Tensor> { ["columns"] = randn([12], ScalarType.Float64, generator: g).DetachFromDisposeScope() };
         using var network = new Network(layers, [new GraphInput("x", [3, 12, 12], ScalarType.Float64)], ["y"], constants);
-        Tensor image = randn([1, 3, 12, 12], g, ScalarType.Float64);
+        Tensor image = randn([1, 3, 12, 12], ScalarType.Float64, generator: g);
         int patched = AssertPatchedEqualsFull(network, image, size: 3, seed: 4, tolerance: 1e-12);
         Assert.AreEqual(1, patched, "only the convolution runs on boxes");
     }
@@ -103,11 +104,11 @@ public sealed class PatchedForwardTests : TorchTest
     /// <summary>Random patches at random places (corners and edges included) vs full forwards of the copies; returns how many layers ran on boxes.</summary>
     private static int AssertPatchedEqualsFull(Network network, Tensor image, long size, long seed, double tolerance)
     {
-        using var g = new Generator(seed);
+        using var g = RandomGenerators.FromSeed(seed);
         long height = image.shape[2], width = image.shape[3];
         long[] tops = [0, height - size, (height - size) / 2, 1];
         long[] lefts = [width - size, 0, (width - size) / 3, width - size];
-        Tensor patches = randn([tops.Length, image.shape[1], size, size], g, image.dtype);
+        Tensor patches = randn([tops.Length, image.shape[1], size, size], image.dtype, generator: g);
         using var patched = new PatchedForward(network, image);
         Tensor actual = patched.Logits(patches, tops, lefts);
 
@@ -115,7 +116,7 @@ public sealed class PatchedForwardTests : TorchTest
         for (int w = 0; w < tops.Length; w++)
             copies.narrow(0, w, 1).narrow(2, tops[w], size).narrow(3, lefts[w], size).copy_(patches.narrow(0, w, 1));
         Tensor expected = network.ForwardLogits(copies);
-        double range = Math.Max((expected.max() - expected.min()).item<double>(), 1e-6);
+        double range = Math.Max((expected.max() - expected.min()).ItemAs<double>(), 1e-6);
         AssertClose(expected, actual, tolerance * range, $"patched vs full logits ({size}×{size} patches)");
         return patched.LastPatchedLayers;
     }

@@ -1,7 +1,8 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Graph;
 
@@ -16,9 +17,9 @@ public sealed class TapeDerivedValuesTests : TorchTest
     public void A_tape_keeps_derived_values_only_when_asked()
     {
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(47);
+        using var g = RandomGenerators.FromSeed(47);
         using Network network = VggLike(g);
-        Tensor x = randn([2, 3, 12, 10], g);
+        Tensor x = randn([2, 3, 12, 10], generator: g);
         int computed = 0;
         Tensor Compute()
         {
@@ -46,16 +47,16 @@ public sealed class TapeDerivedValuesTests : TorchTest
     {
         Layer[] layers =
         [
-            new Conv2d("stem", "x", "a", randn([16, 3, 3, 3], g) * 0.3, randn([16], g) * 0.1, [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Conv2d("stem", "x", "a", randn([16, 3, 3, 3], generator: g) * 0.3, randn([16], generator: g) * 0.1, [1, 1], [1, 1, 1, 1], [1, 1], 1),
             new Relu("r1", "a", "b"),
-            new Conv2d("mid", "b", "c", randn([32, 16, 3, 3], g) * 0.1, randn([32], g) * 0.1, [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Conv2d("mid", "b", "c", randn([32, 16, 3, 3], generator: g) * 0.1, randn([32], generator: g) * 0.1, [1, 1], [1, 1, 1, 1], [1, 1], 1),
             new Relu("r2", "c", "d"),
             new MaxPool2d("pool", "d", "e", [2, 2], [2, 2], [0, 0, 0, 0], [1, 1], false),
-            new Conv2d("asym", "e", "f", randn([32, 32, 3, 3], g) * 0.1, null, [1, 1], [0, 0, 1, 2], [1, 1], 1),
+            new Conv2d("asym", "e", "f", randn([32, 32, 3, 3], generator: g) * 0.1, null, [1, 1], [0, 0, 1, 2], [1, 1], 1),
             new Relu("r3", "f", "h"),
             new AdaptiveAvgPool2d("gap", "h", "p", [1, 1]),
             new Reshape("flat", "p", "q", [-1]),
-            new Linear("fc", "q", "y", randn([5, 32], g), randn([5], g)),
+            new Linear("fc", "q", "y", randn([5, 32], generator: g), randn([5], generator: g)),
         ];
         return new Network(layers, [new GraphInput("x", [3, 12, 10], ScalarType.Float32)], ["y"]);
     }

@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Imaging;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Imaging;
 
@@ -15,7 +16,7 @@ public sealed class HeatmapTests : TorchTest
         using Tensor rgb = Heatmap.Render(map, colormap);
         CollectionAssert.AreEqual(new long[] { map.shape[0], map.shape[1], 3 }, rgb.shape);
         Assert.AreEqual(ScalarType.Byte, rgb.dtype);
-        return rgb.data<byte>();
+        return rgb.ToArray<byte>();
     }
 
     [TestMethod]
@@ -103,14 +104,14 @@ public sealed class HeatmapTests : TorchTest
         CollectionAssert.AreEqual(new long[] { 2, 3, 3 }, blended.shape);
         Assert.AreEqual(ScalarType.Byte, blended.dtype);
         byte[] expected = red.Select(c => (byte)Math.Round(0.6 * 100 + 0.4 * c, MidpointRounding.ToEven)).ToArray();
-        byte[] pixels = blended.data<byte>();
+        byte[] pixels = blended.ToArray<byte>();
         for (int i = 0; i < 6; i++) CollectionAssert.AreEqual(expected, pixels[(3 * i)..(3 * i + 3)], $"pixel {i}");
 
         using Tensor none = Heatmap.Overlay(image, map, Colormap.Jet, alpha: 0);
-        CollectionAssert.AreEqual(image.data<byte>(), none.data<byte>(), "alpha 0 leaves the image");
+        CollectionAssert.AreEqual(image.ToArray<byte>(), none.ToArray<byte>(), "alpha 0 leaves the image");
         using Tensor only = Heatmap.Overlay(image, map, Colormap.Jet, alpha: 1);
         using Tensor colored = Heatmap.Render(map, Colormap.Jet);
-        CollectionAssert.AreEqual(colored.data<byte>(), only.data<byte>(), "alpha 1 is the colored map");
+        CollectionAssert.AreEqual(colored.ToArray<byte>(), only.ToArray<byte>(), "alpha 1 is the colored map");
     }
 
     [TestMethod]
@@ -128,7 +129,7 @@ public sealed class HeatmapTests : TorchTest
             0.75f, 0.625f, 0.375f, 0.25f,
             1, 0.75f, 0.25f, 0,
         }, new long[] { 4, 4 });
-        CollectionAssert.AreEqual(Colors(expectedMap, Colormap.Viridis), blended.data<byte>());
+        CollectionAssert.AreEqual(Colors(expectedMap, Colormap.Viridis), blended.ToArray<byte>());
     }
 
     [TestMethod]

@@ -1,7 +1,8 @@
 using Microsoft.ML.Attribution.Imaging;
 using Microsoft.ML.Attribution.Maps;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Imaging;
 
@@ -26,7 +27,7 @@ public sealed class ImageIOTests : TorchTest
         using Tensor expected = Npy.Load(Image("rgb_3x4.npy"));
         CollectionAssert.AreEqual(new long[] { 3, 4, 3 }, image.shape);
         Assert.AreEqual(ScalarType.Byte, image.dtype);
-        CollectionAssert.AreEqual(expected.data<byte>(), image.data<byte>());
+        CollectionAssert.AreEqual(expected.ToArray<byte>(), image.ToArray<byte>());
         CollectionAssert.AreEqual(new byte[] { 85, 127, 221 }, Pixel(image, 1, 1), "R = 85x, G = 127y: the channel order is RGB, not BGR");
         CollectionAssert.AreEqual(new byte[] { 255, 255, 255 }, Pixel(image, 2, 3));
     }
@@ -36,7 +37,7 @@ public sealed class ImageIOTests : TorchTest
     {
         using Tensor bmp = ImageIO.Load(Image("rgb_3x4.bmp"));
         using Tensor expected = Npy.Load(Image("rgb_3x4.npy"));
-        CollectionAssert.AreEqual(expected.data<byte>(), bmp.data<byte>());
+        CollectionAssert.AreEqual(expected.ToArray<byte>(), bmp.ToArray<byte>());
     }
 
     [TestMethod]
@@ -44,9 +45,9 @@ public sealed class ImageIOTests : TorchTest
     {
         using Tensor image = ImageIO.Load(Image("gray_3x4.png"));
         using Tensor expected = Npy.Load(Image("gray_3x4.npy"));
-        byte[] gray = expected.data<byte>();
+        byte[] gray = expected.ToArray<byte>();
         CollectionAssert.AreEqual(new long[] { 3, 4, 3 }, image.shape);
-        byte[] pixels = image.data<byte>();
+        byte[] pixels = image.ToArray<byte>();
         for (int i = 0; i < gray.Length; i++)
             CollectionAssert.AreEqual(new[] { gray[i], gray[i], gray[i] }, pixels[(3 * i)..(3 * i + 3)], $"pixel {i}");
     }
@@ -57,7 +58,7 @@ public sealed class ImageIOTests : TorchTest
         using Tensor image = ImageIO.Load(Image("rgba_3x4.png"));
         using Tensor expected = Npy.Load(Image("rgb_3x4.npy"));
         CollectionAssert.AreEqual(new long[] { 3, 4, 3 }, image.shape);
-        CollectionAssert.AreEqual(expected.data<byte>(), image.data<byte>(), "column 0 has alpha 0 and must keep its colors");
+        CollectionAssert.AreEqual(expected.ToArray<byte>(), image.ToArray<byte>(), "column 0 has alpha 0 and must keep its colors");
     }
 
     [TestMethod]
@@ -67,7 +68,7 @@ public sealed class ImageIOTests : TorchTest
         using Tensor image = ImageIO.Load(Image("gray16_2x3.png"));
         CollectionAssert.AreEqual(new long[] { 2, 3, 3 }, image.shape);
         byte[] expected = [0, 1, 255, 3, 128, 48];
-        byte[] pixels = image.data<byte>();
+        byte[] pixels = image.ToArray<byte>();
         for (int i = 0; i < expected.Length; i++)
             CollectionAssert.AreEqual(new[] { expected[i], expected[i], expected[i] }, pixels[(3 * i)..(3 * i + 3)], $"pixel {i}");
     }
@@ -76,7 +77,7 @@ public sealed class ImageIOTests : TorchTest
     public void Palette_png_expands_to_its_colors()
     {
         using Tensor image = ImageIO.Load(Image("palette_2x2.png"));
-        CollectionAssert.AreEqual(new byte[] { 255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30 }, image.data<byte>());
+        CollectionAssert.AreEqual(new byte[] { 255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30 }, image.ToArray<byte>());
     }
 
     [TestMethod]
@@ -104,7 +105,7 @@ public sealed class ImageIOTests : TorchTest
     {
         using Tensor fromFile = ImageIO.Load(Image("rgb_3x4.png"));
         using Tensor fromBytes = ImageIO.Decode(File.ReadAllBytes(Image("rgb_3x4.png")));
-        CollectionAssert.AreEqual(fromFile.data<byte>(), fromBytes.data<byte>());
+        CollectionAssert.AreEqual(fromFile.ToArray<byte>(), fromBytes.ToArray<byte>());
         CollectionAssert.AreEqual(fromFile.shape, fromBytes.shape);
     }
 
@@ -116,7 +117,7 @@ public sealed class ImageIOTests : TorchTest
         CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
         using Tensor decoded = ImageIO.Decode(png);
         CollectionAssert.AreEqual(image.shape, decoded.shape);
-        CollectionAssert.AreEqual(image.data<byte>(), decoded.data<byte>());
+        CollectionAssert.AreEqual(image.ToArray<byte>(), decoded.ToArray<byte>());
     }
 
     [TestMethod]
@@ -141,7 +142,7 @@ public sealed class ImageIOTests : TorchTest
         ImageIO.Save(jpg, image, jpegQuality: 90);
         using Tensor fromPng = ImageIO.Load(png);
         using Tensor fromJpg = ImageIO.Load(jpg);
-        CollectionAssert.AreEqual(image.data<byte>(), fromPng.data<byte>());
+        CollectionAssert.AreEqual(image.ToArray<byte>(), fromPng.ToArray<byte>());
         AssertClose(image, fromJpg, 20, "JPEG quality 90 file round trip");
         CollectionAssert.AreEqual(new byte[] { 0xFF, 0xD8 }, File.ReadAllBytes(jpg)[..2]);
     }
@@ -162,7 +163,7 @@ public sealed class ImageIOTests : TorchTest
         using Tensor transposed = image.transpose(0, 1);  // a strided view
         using Tensor decoded = ImageIO.Decode(ImageIO.Encode(transposed, "png"));
         using Tensor expected = transposed.contiguous();
-        CollectionAssert.AreEqual(expected.data<byte>(), decoded.data<byte>());
+        CollectionAssert.AreEqual(expected.ToArray<byte>(), decoded.ToArray<byte>());
     }
 
     [TestMethod]
@@ -232,12 +233,12 @@ public sealed class ImageIOTests : TorchTest
     {
         int width = (int)image.shape[1], channels = (int)image.shape[2];
         int start = (y * width + x) * channels;
-        return image.data<byte>()[start..(start + channels)];
+        return image.ToArray<byte>()[start..(start + channels)];
     }
 
     internal static Tensor RandomImage(int height, int width, int seed)
     {
-        using Generator generator = new(seed);
-        return randint(0, 256, [height, width, 3], generator, ScalarType.Byte);
+        using Generator generator = RandomGenerators.FromSeed(seed);
+        return randint(0, 256, [height, width, 3], ScalarType.Byte, generator: generator);
     }
 }

@@ -1,7 +1,8 @@
 using Microsoft.ML.Attribution.Imaging;
 using Microsoft.ML.Attribution.Maps;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Imaging;
 
@@ -23,7 +24,7 @@ public sealed class ImageResizeTests : TorchTest
             10, 10, 20, 20,
             30, 30, 40, 40,
             30, 30, 40, 40,
-        }, resized.data<byte>());
+        }, resized.ToArray<byte>());
     }
 
     [TestMethod]
@@ -33,7 +34,7 @@ public sealed class ImageResizeTests : TorchTest
         // (PIL's nearest; a corner-aligned nearest would pick 0 and 1).
         using Tensor image = Gray([1, 2, 3, 4, 5, 6, 7, 8, 9], 3, 3);
         using Tensor resized = ImageResize.Resize(image, 2, 2, ImageInterpolation.Nearest);
-        CollectionAssert.AreEqual(new byte[] { 1, 3, 7, 9 }, resized.data<byte>());
+        CollectionAssert.AreEqual(new byte[] { 1, 3, 7, 9 }, resized.ToArray<byte>());
     }
 
     [TestMethod]
@@ -49,7 +50,7 @@ public sealed class ImageResizeTests : TorchTest
             60, 80, 120, 140,
             180, 160, 120, 100,
             240, 200, 120, 80,
-        }, resized.data<byte>());
+        }, resized.ToArray<byte>());
     }
 
     [TestMethod]
@@ -91,7 +92,7 @@ public sealed class ImageResizeTests : TorchTest
             0, 4, 255, 255,
         ], 4, 4);
         using Tensor resized = ImageResize.Resize(image, 2, 2, ImageInterpolation.Area);
-        CollectionAssert.AreEqual(new byte[] { 25, 100, 1, 255 }, resized.data<byte>());
+        CollectionAssert.AreEqual(new byte[] { 25, 100, 1, 255 }, resized.ToArray<byte>());
     }
 
     [TestMethod]
@@ -124,7 +125,7 @@ public sealed class ImageResizeTests : TorchTest
         using Tensor image = values.reshape(5, 6);
         // top = round((5 − 2) / 2) = round(1.5) = 2 and left = round((6 − 3) / 2) = 2 (round half to even, as Python).
         using Tensor crop = ImageResize.CenterCrop(image, 2, 3);
-        CollectionAssert.AreEqual(new byte[] { 14, 15, 16, 20, 21, 22 }, crop.data<byte>());
+        CollectionAssert.AreEqual(new byte[] { 14, 15, 16, 20, 21, 22 }, crop.ToArray<byte>());
         Assert.IsTrue(crop.is_contiguous());
         Assert.ThrowsExactly<ArgumentException>(() => ImageResize.CenterCrop(image, 6, 3));
     }

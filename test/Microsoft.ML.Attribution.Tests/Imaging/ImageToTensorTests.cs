@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Imaging;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Imaging;
 
@@ -28,7 +29,7 @@ public sealed class ImageToTensorTests : TorchTest
     {
         using Tensor image = TwoPixels();
         using Tensor chw = ImageToTensor.Convert(image, PixelRange.ZeroTo255);
-        CollectionAssert.AreEqual(new float[] { 0, 102, 51, 204, 255, 153 }, chw.data<float>());
+        CollectionAssert.AreEqual(new float[] { 0, 102, 51, 204, 255, 153 }, chw.ToArray<float>());
     }
 
     [TestMethod]
@@ -50,7 +51,7 @@ public sealed class ImageToTensorTests : TorchTest
         using Tensor back = ImageToTensor.ToImage(chw, mean: ImageToTensor.ImageNetMean, std: ImageToTensor.ImageNetStd);
         CollectionAssert.AreEqual(image.shape, back.shape);
         Assert.AreEqual(ScalarType.Byte, back.dtype);
-        CollectionAssert.AreEqual(image.data<byte>(), back.data<byte>());
+        CollectionAssert.AreEqual(image.ToArray<byte>(), back.ToArray<byte>());
     }
 
     [TestMethod]
@@ -59,7 +60,7 @@ public sealed class ImageToTensorTests : TorchTest
         using Tensor chw = tensor(new float[] { -0.5f, 0.4f / 255, 1.6f / 255, 2f }, new long[] { 1, 2, 2 });
         using Tensor gray = ImageToTensor.ToImage(chw);
         CollectionAssert.AreEqual(new long[] { 2, 2 }, gray.shape, "one channel comes back as a gray [H,W] image");
-        CollectionAssert.AreEqual(new byte[] { 0, 0, 2, 255 }, gray.data<byte>());
+        CollectionAssert.AreEqual(new byte[] { 0, 0, 2, 255 }, gray.ToArray<byte>());
     }
 
     [TestMethod]
@@ -68,7 +69,7 @@ public sealed class ImageToTensorTests : TorchTest
         using Tensor gray = tensor(new byte[] { 0, 255 }, new long[] { 1, 2 });
         using Tensor chw = ImageToTensor.Convert(gray, PixelRange.ZeroTo255, [10f], [5f]);
         CollectionAssert.AreEqual(new long[] { 1, 1, 2 }, chw.shape);
-        CollectionAssert.AreEqual(new float[] { -2, 49 }, chw.data<float>());
+        CollectionAssert.AreEqual(new float[] { -2, 49 }, chw.ToArray<float>());
     }
 
     [TestMethod]
@@ -86,8 +87,8 @@ public sealed class ImageToTensorTests : TorchTest
         try
         {
             Assert.HasCount(2, images);
-            CollectionAssert.AreEqual(a.data<byte>(), images[0].data<byte>());
-            CollectionAssert.AreEqual(b.data<byte>(), images[1].data<byte>());
+            CollectionAssert.AreEqual(a.ToArray<byte>(), images[0].ToArray<byte>());
+            CollectionAssert.AreEqual(b.ToArray<byte>(), images[1].ToArray<byte>());
         }
         finally
         {
@@ -103,8 +104,8 @@ public sealed class ImageToTensorTests : TorchTest
         using (DisposeScope scope = NewDisposeScope())
         {
             Tensor chw = ImageToTensor.Convert(image, mean: ImageToTensor.ImageNetMean, std: ImageToTensor.ImageNetStd);
-            Assert.AreEqual(1, scope.Count, "only the result is left; intermediates are already freed");
-            Assert.IsFalse(chw.IsDisposed);
+            Assert.AreEqual(1, scope.DisposablesCount, "only the result is left; intermediates are already freed");
+            Assert.IsFalse(chw.IsInvalid);
         }
         Assert.AreEqual(before, Tensor.TotalCount);
     }

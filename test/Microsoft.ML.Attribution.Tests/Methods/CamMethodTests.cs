@@ -1,8 +1,9 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -19,7 +20,7 @@ public sealed class CamMethodTests : TorchTest
     {
         using Tensor magnitude = t.abs();
         using Tensor max = magnitude.max();
-        return max.item<double>();
+        return max.ItemAs<double>();
     }
 
     [TestMethod]
@@ -65,9 +66,9 @@ public sealed class CamMethodTests : TorchTest
             using var signed = new GradCamPlusPlus(network, new GradCamPlusPlusOptions { Layer = layer, Gradients = GradientHandling.Signed });
             using AttributionMap p = positive.Attribute(input);
             using AttributionMap s = signed.Attribute(input);
-            double[] wp = p.Extras["weights"].to(ScalarType.Float64).flatten().data<double>();
-            double[] ws = s.Extras["weights"].to(ScalarType.Float64).flatten().data<double>();
-            bool[] hasNegative = p.Extras["gradients"].lt(0).flatten(2).any([2]).flatten().data<bool>();
+            double[] wp = p.Extras["weights"].to(ScalarType.Float64).flatten().ToArray<double>();
+            double[] ws = s.Extras["weights"].to(ScalarType.Float64).flatten().ToArray<double>();
+            bool[] hasNegative = p.Extras["gradients"].lt(0).flatten(2).any(2).flatten().ToArray<bool>();
             int unchanged = 0, changed = 0;
             for (int i = 0; i < wp.Length; i++)
             {
@@ -113,7 +114,7 @@ public sealed class CamMethodTests : TorchTest
             Tensor signed = Weights(GradientHandling.Signed), pos = Weights(GradientHandling.Positive);
             Tensor neg = Weights(GradientHandling.Negative), abs = Weights(GradientHandling.Absolute);
             double scale = Largest(abs);
-            Assert.IsTrue(pos.ge(0).all().item<bool>() && neg.le(0).all().item<bool>(), "φ = max(g,0) gives weights ≥ 0, φ = min(g,0) weights ≤ 0");
+            Assert.IsTrue(pos.ge(0).all().ItemAs<bool>() && neg.le(0).all().ItemAs<bool>(), "φ = max(g,0) gives weights ≥ 0, φ = min(g,0) weights ≤ 0");
             AssertClose(signed, pos + neg, 1e-14 * scale, "signed = positive + negative");
             AssertClose(abs, pos - neg, 1e-14 * scale, "absolute = positive − negative");
             Assert.IsTrue(Largest(neg) > 0, "the fixture has negative gradients");
@@ -181,11 +182,11 @@ public sealed class CamMethodTests : TorchTest
                     using var step = NewDisposeScope();
                     Tensor mask = Maps.MapNormalization.MinMax(Maps.MapResize.ToSizeOf(activations.narrow(0, n, 1).narrow(1, k, 1), input,
                         Maps.MapInterpolation.BilinearAlignCorners), epsilon: method.Options.MaskEpsilon);
-                    logits[n * channels + k] = network.ForwardLogits(input.narrow(0, n, 1) * mask).data<double>()[targets[n]];
+                    logits[n * channels + k] = network.ForwardLogits(input.narrow(0, n, 1) * mask).ToArray<double>()[targets[n]];
                 }
             Tensor expectedWeights = tensor(logits, [rows, channels], ScalarType.Float64).softmax(1);
             AssertClose(expectedWeights, map.Extras["weights"], 1e-12, "Score-CAM weights");
-            double[] weights = map.Extras["weights"].data<double>();
+            double[] weights = map.Extras["weights"].ToArray<double>();
             Assert.AreEqual(weights[0], weights[2], "dead channels share one score");
         }
     }

@@ -2,8 +2,9 @@ using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Rules;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -28,9 +29,9 @@ public sealed class ClrpTests : TorchTest
         using (AttributionMap map = clrp.Attribute(input))
         {
             Tensor difference = map.Extras["difference"];
-            double[] sums = difference.sum([1, 2, 3]).data<double>();
-            double[] mass = difference.abs().sum([1, 2, 3]).data<double>();
-            double[] positive = map.Map.sum([1, 2, 3]).data<double>();
+            double[] sums = difference.sum([1, 2, 3]).ToArray<double>();
+            double[] mass = difference.abs().sum([1, 2, 3]).ToArray<double>();
+            double[] positive = map.Map.sum([1, 2, 3]).ToArray<double>();
             for (int n = 0; n < sums.Length; n++)
             {
                 Assert.IsGreaterThan(0.0, mass[n], $"row {n}: the two maps differ");
@@ -64,7 +65,7 @@ public sealed class ClrpTests : TorchTest
         using (var clrp = new Clrp(network))
         using (AttributionMap map = clrp.Attribute(input))
         {
-            double[] sums = map.Extras["target"].sum([1, 2, 3]).data<double>();
+            double[] sums = map.Extras["target"].sum([1, 2, 3]).ToArray<double>();
             for (int n = 0; n < sums.Length; n++)
                 Assert.AreEqual(map.Scores[n], sums[n], 1e-6 * Math.Abs(map.Scores[n]), $"row {n}: bias-free z⁺ / z^B conserve z_t");
         }
@@ -90,7 +91,7 @@ public sealed class ClrpTests : TorchTest
             Tensor a = tape.Value(before);
             Tensor w = classifier.Weight.index_select(0, tensor(targets)).neg().clamp_min(0); // max(−W_t, 0) per row
             Tensor expected = a * w * zt / ((a * w).sum(1, keepdim: true) + 1e-9);
-            AssertClose(expected, result.Captured[before], 1e-12 * expected.abs().max().item<double>(), "dual relevance at the classifier input");
+            AssertClose(expected, result.Captured[before], 1e-12 * expected.abs().max().ItemAs<double>(), "dual relevance at the classifier input");
         }
     }
 
@@ -100,9 +101,9 @@ public sealed class ClrpTests : TorchTest
         using DisposeScope scope = NewDisposeScope();
         Tensor logits = tensor(new double[] { 2, -1, 0.5, -3, 1, 4 }, [2, 3]);
         long[] targets = [0, 2];
-        CollectionAssert.AreEqual(new double[] { 0, 1, 0.5, 3, 1, 0 }, Clrp.DualSeed(logits, targets).data<double>(), "official: |z_n| off target");
-        CollectionAssert.AreEqual(new double[] { 0, 1, 1, 2, 2, 0 }, Clrp.DualSeed(logits, targets, 1, ClrpDualSeed.Uniform).data<double>(), "uniform: z_t/(K−1)");
-        CollectionAssert.AreEqual(new double[] { 2, 0, 0, 0, 0, 4 }, Clrp.DualSeed(logits, targets, 2).data<double>(), "CLRP2: z_t at t");
+        CollectionAssert.AreEqual(new double[] { 0, 1, 0.5, 3, 1, 0 }, Clrp.DualSeed(logits, targets).ToArray<double>(), "official: |z_n| off target");
+        CollectionAssert.AreEqual(new double[] { 0, 1, 1, 2, 2, 0 }, Clrp.DualSeed(logits, targets, 1, ClrpDualSeed.Uniform).ToArray<double>(), "uniform: z_t/(K−1)");
+        CollectionAssert.AreEqual(new double[] { 2, 0, 0, 0, 0, 4 }, Clrp.DualSeed(logits, targets, 2).ToArray<double>(), "CLRP2: z_t at t");
     }
 
     [TestMethod]
@@ -115,14 +116,14 @@ public sealed class ClrpTests : TorchTest
         trace.Output = pool.Forward([x], trace);
         Tensor relevance = tensor(new double[] { 6, 4, 7, 8 }, [1, 1, 2, 2]);
         double[] expected = [0, 3, 1, 1, 3, 0, 1, 1, 7, 0, 2, 2, 0, 0, 2, 2]; // a tie of zeros shares too
-        CollectionAssert.AreEqual(expected, TiedMaxPoolRule.Instance.Backward(trace, relevance)[0].flatten().data<double>());
+        CollectionAssert.AreEqual(expected, TiedMaxPoolRule.Instance.Backward(trace, relevance)[0].flatten().ToArray<double>());
 
-        using var g = new Generator(3);
+        using var g = RandomGenerators.FromSeed(3);
         var overlapping = new MaxPool2d("overlap", "x", "y", [3, 3], [2, 2], [1, 1, 1, 1], [1, 1], true);
-        Tensor noisy = randn([2, 3, 7, 7], g, ScalarType.Float64);
+        Tensor noisy = randn([2, 3, 7, 7], ScalarType.Float64, generator: g);
         var noisyTrace = new LayerTrace(overlapping) { Inputs = [noisy] };
         noisyTrace.Output = overlapping.Forward([noisy], noisyTrace);
-        Tensor r = randn(noisyTrace.Output.shape, g, ScalarType.Float64);
+        Tensor r = randn(noisyTrace.Output.shape, ScalarType.Float64, generator: g);
         AssertClose(GradientRule.Instance.Backward(noisyTrace, r)[0], TiedMaxPoolRule.Instance.Backward(noisyTrace, r)[0], 1e-12,
             "no ties: the recorded winner (overlapping, padded, ceil mode)");
         noisyTrace.Indices?.Dispose();
@@ -137,8 +138,8 @@ public sealed class ClrpTests : TorchTest
         using var clrp = new Clrp(peer.Network, new ClrpOptions { Low = [0], High = [1] }); // its inputs are pixels in [0, 1]
         using AttributionMap map = clrp.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Assert.AreEqual(ScalarType.Float32, map.Map.dtype);
-        Assert.IsTrue(map.Map.isfinite().all().item<bool>(), "finite map");
-        Assert.IsGreaterThan(0.0, map.Map.sum().item<float>(), "some positive contrast");
+        Assert.IsTrue(map.Map.isfinite().all().ItemAs<bool>(), "finite map");
+        Assert.IsGreaterThan(0.0, map.Map.sum().ItemAs<float>(), "some positive contrast");
     }
 
     [TestMethod]

@@ -2,8 +2,9 @@ using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Rules;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -51,7 +52,7 @@ public sealed class DmbpTests : TorchTest
             {
                 var masks = new Dictionary<string, Tensor> { [conv.Name] = zeros([input.shape[0], conv.Weight.shape[0]], ScalarType.Float64) };
                 Tensor map = Dmbp.MaskedBackward(tape, seed, masks);
-                Assert.AreEqual(0.0, map.abs().max().item<double>(), $"masks of '{conv.Name}' all zero");
+                Assert.AreEqual(0.0, map.abs().max().ItemAs<double>(), $"masks of '{conv.Name}' all zero");
             }
         }
         var (resnet, resnetInput) = MethodFixtures.Float64("tiny_resnet_opset13");
@@ -62,7 +63,7 @@ public sealed class DmbpTests : TorchTest
             Tensor seed = Backpropagation.OneHot(tape.Logits, Target.TopPrediction.Resolve(tape.Logits));
             Conv2d stem = Convolutions(resnet)[0]; // in a ResNet only the stem is a cut (skip connections bypass the others)
             var masks = new Dictionary<string, Tensor> { [stem.Name] = zeros([resnetInput.shape[0], stem.Weight.shape[0]], ScalarType.Float64) };
-            Assert.AreEqual(0.0, Dmbp.MaskedBackward(tape, seed, masks).abs().max().item<double>(), "ResNet stem masks all zero");
+            Assert.AreEqual(0.0, Dmbp.MaskedBackward(tape, seed, masks).abs().max().ItemAs<double>(), "ResNet stem masks all zero");
         }
     }
 
@@ -75,19 +76,19 @@ public sealed class DmbpTests : TorchTest
         using (network)
         using (input)
         using (Tape tape = network.Record(input))
-        using (var g = new Generator(11))
+        using (var g = RandomGenerators.FromSeed(11))
         {
             Tensor seed = Backpropagation.OneHot(tape.Logits, Target.TopPrediction.Resolve(tape.Logits));
             foreach (Conv2d conv in Convolutions(network))
             {
                 long[] shape = [input.shape[0], conv.Weight.shape[0]];
-                Tensor m1 = rand(shape, g, ScalarType.Float64), m2 = rand(shape, g, ScalarType.Float64);
+                Tensor m1 = rand(shape, ScalarType.Float64, generator: g), m2 = rand(shape, ScalarType.Float64, generator: g);
                 // Linear in the paths through the layer; a residual path around it adds the constant A(0) (0 for VGG).
                 Tensor A(Tensor m) => input * Dmbp.MaskedBackward(tape, seed, new Dictionary<string, Tensor> { [conv.Name] = m });
                 Tensor offset = A(zeros(shape, ScalarType.Float64));
                 Tensor combined = A(m1 * 0.7 - m2 * 1.3) - offset;
                 Tensor expected = (A(m1) - offset) * 0.7 - (A(m2) - offset) * 1.3;
-                double scale = expected.abs().max().item<double>();
+                double scale = expected.abs().max().ItemAs<double>();
                 AssertClose(expected, combined, 1e-10 * Math.Max(scale, 1), $"{model}: linearity in the masks of '{conv.Name}'");
             }
         }
@@ -102,13 +103,13 @@ public sealed class DmbpTests : TorchTest
         using (network)
         using (input)
         using (Tape tape = network.Record(input))
-        using (var g = new Generator(5))
+        using (var g = RandomGenerators.FromSeed(5))
         {
             long[] targets = Target.TopPrediction.Resolve(tape.Logits);
-            var masks = Convolutions(network).ToDictionary(c => c.Name, c => rand([input.shape[0], c.Weight.shape[0]], g, ScalarType.Float64));
+            var masks = Convolutions(network).ToDictionary(c => c.Name, c => rand([input.shape[0], c.Weight.shape[0]], ScalarType.Float64, generator: g));
             Tensor attribution = input * Dmbp.MaskedBackward(tape, Backpropagation.OneHot(tape.Logits, targets), masks);
-            double[] sums = attribution.sum([1, 2, 3]).data<double>();
-            double[] forward = FrozenLinearForward(network, tape, masks).gather(1, tensor(targets).reshape(-1, 1)).flatten().data<double>();
+            double[] sums = attribution.sum([1, 2, 3]).ToArray<double>();
+            double[] forward = FrozenLinearForward(network, tape, masks).gather(1, tensor(targets).reshape(-1, 1)).flatten().ToArray<double>();
             for (int n = 0; n < sums.Length; n++)
                 Assert.AreEqual(forward[n], sums[n], 1e-9 * Math.Max(1, Math.Abs(forward[n])), $"{model} row {n}: Σ A(m) vs F_lin,m(x)");
         }
@@ -131,7 +132,7 @@ public sealed class DmbpTests : TorchTest
             {
                 Tensor mask = full(shape, 0.5, ScalarType.Float64).requires_grad_();
                 Tensor total = (input * Dmbp.MaskedBackward(tape, seed, new Dictionary<string, Tensor> { [top.Name] = mask })).sum();
-                gradient = autograd.grad([total], [mask])[0]!;
+                gradient = SafeAutograd.Grad([total], [mask])[0]!;
             }
             // Σ A is linear in the mask and zero at m = 0, so ∂ΣA/∂m[n, c] = Σ_row n A(e_c).
             for (long c = 0; c < shape[1]; c++)
@@ -148,11 +149,11 @@ public sealed class DmbpTests : TorchTest
     public void Layers_without_an_explicit_backward_keep_the_mask_gradients()
     {
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(12);
+        using var g = RandomGenerators.FromSeed(12);
         // A max pool with asymmetric padding records no indices, so its backward is autograd's, below the masked layer:
         // the rule must rebuild that step with a graph or the mask gets no gradient.
         using Network network = WithIndexFreePool(g);
-        Tensor x = randn([2, 3, 6, 6], g, ScalarType.Float64);
+        Tensor x = randn([2, 3, 6, 6], ScalarType.Float64, generator: g);
         using Tape tape = network.Record(x);
         Tensor seed = Backpropagation.OneHot(tape.Logits, [0, 2]);
         Tensor gradient;
@@ -160,7 +161,7 @@ public sealed class DmbpTests : TorchTest
         {
             Tensor mask = full([2, 5], 0.5, ScalarType.Float64).requires_grad_();
             Tensor total = (x * Dmbp.MaskedBackward(tape, seed, new Dictionary<string, Tensor> { ["conv"] = mask })).sum();
-            gradient = autograd.grad([total], [mask])[0]!;
+            gradient = SafeAutograd.Grad([total], [mask])[0]!;
         }
         for (long c = 0; c < 5; c++)
         {
@@ -186,8 +187,8 @@ public sealed class DmbpTests : TorchTest
     public void Adjoint_mask_gradients_cross_clip_leaky_relu_sigmoid_and_padding()
     {
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(11);
-        Tensor Weight(params long[] shape) => randn(shape, g, ScalarType.Float64).DetachFromDisposeScope();
+        using var g = RandomGenerators.FromSeed(11);
+        Tensor Weight(params long[] shape) => randn(shape, ScalarType.Float64, generator: g).DetachFromDisposeScope();
         // Each activation sits between two masked convolutions, so the tangent must cross it for the lower masks' gradients.
         var layers = new Layer[]
         {
@@ -204,7 +205,7 @@ public sealed class DmbpTests : TorchTest
             new Linear("fc", "f", "y", Weight(3, 27), null),
         };
         using var network = new Network(layers, [new GraphInput("x", [3, 6, 6], ScalarType.Float64)], ["y"]);
-        Tensor x = randn([2, 3, 6, 6], g, ScalarType.Float64);
+        Tensor x = randn([2, 3, 6, 6], ScalarType.Float64, generator: g);
         // Every layer here has a forward tangent, so all five iterations take the adjoint path.
         AssertAdjointGivesTheAutogradRun(network, x, new DmbpOptions { Iterations = 5, InitialNoise = 0.3, Seed = 3 }, adjointIterations: 5, "clip/leaky/sigmoid/pad net");
     }
@@ -213,10 +214,10 @@ public sealed class DmbpTests : TorchTest
     public void A_layer_without_a_forward_tangent_falls_back_to_autograd()
     {
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(7);
+        using var g = RandomGenerators.FromSeed(7);
         // The max pool with asymmetric padding records no indices, so it has no forward tangent: the adjoint path must notice.
         using Network network = WithIndexFreePool(g);
-        Tensor x = randn([2, 3, 6, 6], g, ScalarType.Float64);
+        Tensor x = randn([2, 3, 6, 6], ScalarType.Float64, generator: g);
         // The pool without indices sends every iteration to autograd: the same run, no adjoint iteration.
         AssertAdjointGivesTheAutogradRun(network, x, new DmbpOptions { Iterations = 4 }, adjointIterations: 0, "index-free pool");
     }
@@ -233,8 +234,8 @@ public sealed class DmbpTests : TorchTest
         AssertClose(b.Extras["loss"], a.Extras["loss"], 1e-10, $"{label}: the loss at every iteration");
         AssertClose(b.Map, a.Map, 1e-10, $"{label}: A⁺");
         AssertClose(b.Extras["negative"], a.Extras["negative"], 1e-10, $"{label}: A⁻");
-        Assert.AreEqual(adjointIterations, a.Extras["adjoint_iterations"].item<long>(), $"{label}: iterations on the adjoint path");
-        Assert.AreEqual(0L, b.Extras["adjoint_iterations"].item<long>(), $"{label}: the reference is pure autograd");
+        Assert.AreEqual(adjointIterations, a.Extras["adjoint_iterations"].ItemAs<long>(), $"{label}: iterations on the adjoint path");
+        Assert.AreEqual(0L, b.Extras["adjoint_iterations"].ItemAs<long>(), $"{label}: the reference is pure autograd");
     }
 
     [TestMethod]
@@ -249,9 +250,9 @@ public sealed class DmbpTests : TorchTest
         {
             Tensor loss = map.Extras["loss"];
             CollectionAssert.AreEqual(new long[] { input.shape[0], FewIterations }, loss.shape);
-            double[] first = loss.select(1, 0).data<double>(), last = loss.select(1, FewIterations - 1).data<double>();
-            double[] positive = map.Map.sum([1, 2, 3]).data<double>();
-            double[] negative = map.Extras["negative"].sum([1, 2, 3]).data<double>();
+            double[] first = loss.select(1, 0).ToArray<double>(), last = loss.select(1, FewIterations - 1).ToArray<double>();
+            double[] positive = map.Map.sum([1, 2, 3]).ToArray<double>();
+            double[] negative = map.Extras["negative"].sum([1, 2, 3]).ToArray<double>();
             for (int n = 0; n < first.Length; n++)
             {
                 Assert.IsLessThan(first[n], last[n], $"row {n}: loss {first[n]} → {last[n]}");
@@ -260,7 +261,7 @@ public sealed class DmbpTests : TorchTest
             }
             CollectionAssert.AreEqual(input.shape, map.Map.shape);
             CollectionAssert.AreEqual(new long[] { input.shape[0], 1, input.shape[2], input.shape[3] }, map.Extras["signed"].shape);
-            double signedRange = map.Extras["signed"].abs().max().item<double>();
+            double signedRange = map.Extras["signed"].abs().max().ItemAs<double>();
             Assert.IsLessThanOrEqualTo(1.0 + 1e-12, signedRange, "the display map lies in [−1, 1]");
             AssertClose(MethodFixtures.AutogradGradient(network, input, map.Targets) * input - map.Map - map.Extras["negative"],
                 map.Extras["nuisance"], 1e-10, "nuisance = x⊙∇f − A⁺ − A⁻");
@@ -334,7 +335,7 @@ public sealed class DmbpTests : TorchTest
             using AttributionMap map = dmbp.Attribute(input);
             CollectionAssert.AreEqual(new[] { 0, 1 }, objective.Iterations);
             Assert.AreEqual(dmbp.MaskedLayers.Count, objective.Layers);
-            Assert.AreEqual(0.0, map.Extras["loss"].abs().max().item<double>(), "the custom loss (zero) is what was recorded");
+            Assert.AreEqual(0.0, map.Extras["loss"].abs().max().ItemAs<double>(), "the custom loss (zero) is what was recorded");
         }
     }
 
@@ -347,9 +348,9 @@ public sealed class DmbpTests : TorchTest
         using var dmbp = new Dmbp(peer.Network, new DmbpOptions { Iterations = 10 });
         using AttributionMap map = dmbp.Attribute(images, Target.PerRow(peer.Targets.Take(2).ToArray()));
         Assert.AreEqual(ScalarType.Float32, map.Map.dtype);
-        Assert.IsTrue(map.Map.isfinite().all().item<bool>() && map.Extras["signed"].isfinite().all().item<bool>(), "finite maps");
+        Assert.IsTrue(map.Map.isfinite().all().ItemAs<bool>() && map.Extras["signed"].isfinite().all().ItemAs<bool>(), "finite maps");
         Tensor loss = map.Extras["loss"];
-        double[] first = loss.select(1, 0).data<float>().Select(v => (double)v).ToArray(), last = loss.select(1, 9).data<float>().Select(v => (double)v).ToArray();
+        double[] first = loss.select(1, 0).ToArray<float>().Select(v => (double)v).ToArray(), last = loss.select(1, 9).ToArray<float>().Select(v => (double)v).ToArray();
         for (int n = 0; n < 2; n++) Assert.IsLessThan(first[n], last[n], $"row {n}: the loss goes down in float32 too");
     }
 
@@ -380,13 +381,13 @@ public sealed class DmbpTests : TorchTest
             var options = new DmbpOptions { Iterations = Budget, Tolerance = 0.02, Patience = 5 };
             using var dmbp = new Dmbp(network, options);
             using AttributionMap batch = dmbp.Attribute(input);
-            long[] steps = batch.Extras["iterations"].data<long>().ToArray();
+            long[] steps = batch.Extras["iterations"].ToArray<long>().ToArray();
             long columns = batch.Extras["loss"].shape[1];
             for (int n = 0; n < steps.Length; n++)
-                TestContext.WriteLine($"row {n}: " + string.Join(" ", Enumerable.Range(0, (int)columns).Where(i => i % 25 == 0 || i == columns - 1).Select(i => $"{i}:{batch.Extras["loss"].data<double>()[(int)(n * columns + i)]:G4}")));
+                TestContext.WriteLine($"row {n}: " + string.Join(" ", Enumerable.Range(0, (int)columns).Where(i => i % 25 == 0 || i == columns - 1).Select(i => $"{i}:{batch.Extras["loss"].ToArray<double>()[(int)(n * columns + i)]:G4}")));
             Assert.IsTrue(steps.All(s => s >= options.Patience && s < Budget), $"every row stopped early: {string.Join(", ", steps)}");
             Assert.AreEqual(steps.Max() + 1, columns, "the run ends once the last row stops; its loss is recorded once more");
-            double[] loss = batch.Extras["loss"].data<double>().ToArray();
+            double[] loss = batch.Extras["loss"].ToArray<double>().ToArray();
             for (int n = 0; n < steps.Length; n++)
             {
                 // A stopped row improved by at most 2 % of its first loss over its last 5 iterations; nothing changes after it stopped.
@@ -453,7 +454,7 @@ public sealed class DmbpTests : TorchTest
     /// <summary>conv → ReLU → max pool with asymmetric padding (no recorded indices) → conv → ReLU → linear, float64, input [3, 6, 6].</summary>
     private static Network WithIndexFreePool(Generator g)
     {
-        Tensor Weight(params long[] shape) => randn(shape, g, ScalarType.Float64).DetachFromDisposeScope();
+        Tensor Weight(params long[] shape) => randn(shape, ScalarType.Float64, generator: g).DetachFromDisposeScope();
         var layers = new Layer[]
         {
             new Conv2d("conv1", "x", "c1", Weight(4, 3, 3, 3), null, [1, 1], [1, 1, 1, 1], [1, 1], 1),

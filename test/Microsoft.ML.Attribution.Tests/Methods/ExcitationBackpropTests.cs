@@ -2,8 +2,9 @@ using Microsoft.ML.Attribution.Composites;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Canonizers;
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -31,11 +32,11 @@ public sealed class ExcitationBackpropTests : TorchTest
             using AttributionMap excitation = ebp.Attribute(input);
             using AttributionMap relevance = zPlus.Attribute(input);
             Tensor probabilities = excitation.Extras["relevance"];
-            AssertClose(relevance.Map, probabilities, 1e-9 * relevance.Map.abs().max().item<double>(), $"{model}: EBP vs bias-free z⁺");
+            AssertClose(relevance.Map, probabilities, 1e-9 * relevance.Map.abs().max().ItemAs<double>(), $"{model}: EBP vs bias-free z⁺");
             AssertClose(probabilities.sum(1, keepdim: true), excitation.Map, 1e-12, "the map is the channel sum");
-            double[] mass = probabilities.sum([1, 2, 3]).data<double>();
+            double[] mass = probabilities.sum([1, 2, 3]).ToArray<double>();
             foreach (double m in mass) Assert.AreEqual(1.0, m, 1e-9, "the winning probabilities add up to the seed's 1");
-            Assert.IsGreaterThanOrEqualTo(0.0, probabilities.min().item<double>(), "probabilities are non-negative");
+            Assert.IsGreaterThanOrEqualTo(0.0, probabilities.min().ItemAs<double>(), "probabilities are non-negative");
         }
     }
 
@@ -68,9 +69,9 @@ public sealed class ExcitationBackpropTests : TorchTest
         using var plain = new ExcitationBackprop(peer.Network, new ExcitationBackpropOptions { Layer = layer });
         using AttributionMap c = contrastive.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         using AttributionMap p = plain.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
-        Assert.IsGreaterThanOrEqualTo(0.0, c.Map.min().item<float>());
+        Assert.IsGreaterThanOrEqualTo(0.0, c.Map.min().ItemAs<float>());
         // Both passes start from the same seed; each has total mass 1 at the layer, so their difference sums to 0.
-        double[] mass = c.Extras["relevance"].sum([1, 2, 3]).data<float>().Select(v => (double)v).ToArray();
+        double[] mass = c.Extras["relevance"].sum([1, 2, 3]).ToArray<float>().Select(v => (double)v).ToArray();
         foreach (double m in mass) Assert.AreEqual(0.0, m, 1e-5);
         Assert.IsGreaterThan(1e-6, MaxAbsDiff(c.Extras["relevance"], p.Extras["relevance"]), "the dual pass is subtracted");
     }
@@ -95,7 +96,7 @@ public sealed class ExcitationBackpropTests : TorchTest
         using IAttributionMethod method = create(peer);
         using AttributionMap map = method.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Tensor expected = MethodReference.Load(reference);
-        double scale = expected.abs().max().item<float>();
+        double scale = expected.abs().max().ItemAs<float>();
         AssertClose(expected, map.Map, 1e-4 * scale, $"{method.Name} vs {reference}");
     }
 }

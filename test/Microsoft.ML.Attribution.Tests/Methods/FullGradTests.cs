@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -29,8 +30,8 @@ public sealed class FullGradTests : TorchTest
         using (AttributionMap map = method.Attribute(input))
         {
             Assert.AreEqual(biasedLayers, method.BiasedLayers.Count, $"{model}: layers with a bias term ({string.Join(", ", method.BiasedLayers.Select(l => l.Name))})");
-            double[] total = (map.Extras["input-term"].sum([1, 2, 3]) + map.Extras["bias-terms"].sum(1)).data<double>();
-            double[] biasShare = map.Extras["bias-terms"].sum(1).data<double>();
+            double[] total = (map.Extras["input-term"].sum([1, 2, 3]) + map.Extras["bias-terms"].sum(1)).ToArray<double>();
+            double[] biasShare = map.Extras["bias-terms"].sum(1).ToArray<double>();
             for (int i = 0; i < total.Length; i++)
             {
                 Assert.AreEqual(map.Scores[i], total[i], 1e-9 * Math.Abs(map.Scores[i]),
@@ -53,7 +54,7 @@ public sealed class FullGradTests : TorchTest
         {
             Assert.AreEqual(biasedLayers, method.BiasedLayers.Count);
             // Every layer of these fixtures is an integer fraction of the input size, where bilinear resizing keeps mass.
-            double[] sums = map.Map.sum([1, 2, 3]).data<double>();
+            double[] sums = map.Map.sum([1, 2, 3]).ToArray<double>();
             for (int i = 0; i < sums.Length; i++)
                 Assert.AreEqual(map.Scores[i], sums[i], 1e-9 * Math.Abs(map.Scores[i]), $"{model} row {i}: Σ map vs f_t(x)");
         }
@@ -75,10 +76,10 @@ public sealed class FullGradTests : TorchTest
         {
             AssertClose(reference.Map, map.Extras["input-term"], 1e-12, "input term vs gradient × input");
             // Absolute: per-image min-max → [0, 1); signed: per-image max |·| → [−1, 1] with negative evidence kept.
-            Assert.IsTrue(map.Map.ge(0).all().item<bool>() && map.Map.le(1).all().item<bool>(), "the |·| map lies in [0, 1]");
-            Assert.AreEqual(1.0, map.Map.amax([1, 2, 3]).min().item<double>(), 1e-5, "each image reaches 1");
-            Assert.IsTrue(signedMap.Map.lt(0).any().item<bool>(), "the signed variant keeps negative values");
-            Assert.AreEqual(1.0, signedMap.Map.abs().amax([1, 2, 3]).min().item<double>(), 1e-5, "each signed image reaches |1|");
+            Assert.IsTrue(map.Map.ge(0).all().ItemAs<bool>() && map.Map.le(1).all().ItemAs<bool>(), "the |·| map lies in [0, 1]");
+            Assert.AreEqual(1.0, map.Map.amax([1, 2, 3]).min().ItemAs<double>(), 1e-5, "each image reaches 1");
+            Assert.IsTrue(signedMap.Map.lt(0).any().ItemAs<bool>(), "the signed variant keeps negative values");
+            Assert.AreEqual(1.0, signedMap.Map.abs().amax([1, 2, 3]).min().ItemAs<double>(), 1e-5, "each signed image reaches |1|");
         }
     }
 }

@@ -1,7 +1,8 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -38,7 +39,7 @@ public sealed class GradientMethodTests : TorchTest
         {
             CollectionAssert.AreEqual(new long[] { 5, 0, 3 }, map.Targets);
             AssertClose(expected, map.Map, 1e-10, "per-row targets");
-            Assert.AreEqual(logits[1][0].item<double>(), map.Scores[1], 1e-12);
+            Assert.AreEqual(logits[1][0].ItemAs<double>(), map.Scores[1], 1e-12);
         }
     }
 
@@ -46,8 +47,8 @@ public sealed class GradientMethodTests : TorchTest
     public void Guided_backprop_and_deconvnet_equal_the_gradient_without_relus()
     {
         using Network network = MethodFixtures.WithoutRelu(3);
-        using var g = new Generator(4);
-        using Tensor x = randn([2, 3, 8, 8], g, ScalarType.Float64);
+        using var g = RandomGenerators.FromSeed(4);
+        using Tensor x = randn([2, 3, 8, 8], ScalarType.Float64, generator: g);
         using var gradient = new Gradient(network);
         using var guided = new GuidedBackprop(network);
         using var deconv = new DeconvNet(network);
@@ -71,7 +72,7 @@ public sealed class GradientMethodTests : TorchTest
         using (AttributionMap r = lrp.Attribute(input))
         using (AttributionMap e = gxi.Attribute(input))
         {
-            double scale = e.Map.abs().max().item<double>();
+            double scale = e.Map.abs().max().ItemAs<double>();
             AssertClose(e.Map, r.Map, 1e-8 * scale, $"{model}: LRP-0 vs gradient × input");
         }
     }
@@ -87,7 +88,7 @@ public sealed class GradientMethodTests : TorchTest
         using (AttributionMap map = method.Attribute(input))
         using (Tensor totals = map.Map.sum([1, 2, 3]))
         {
-            double[] sums = totals.data<double>();
+            double[] sums = totals.ToArray<double>();
             for (int i = 0; i < sums.Length; i++)
                 Assert.AreEqual(map.Scores[i], sums[i], 1e-9 * Math.Abs(map.Scores[i]), $"row {i}: Σ R_input {sums[i]} vs the seed (target logit) {map.Scores[i]}");
         }

@@ -2,8 +2,9 @@ using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Onnx;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -32,20 +33,20 @@ internal static class MethodFixtures
         Tensor x = input.detach().requires_grad_();
         Tensor logits = network.ForwardLogits(x);
         Tensor picked = logits.gather(1, tensor(targets).reshape(-1, 1)).sum();
-        return autograd.grad([picked], [x])[0]!.MoveToOuterDisposeScope();
+        return SafeAutograd.Grad([picked], [x])[0]!.MoveToOuterDisposeScope();
     }
 
     /// <summary>conv → max-pool → avg-pool → flatten → linear, no activation (guided/deconv must equal the gradient).</summary>
     public static Network WithoutRelu(long seed)
     {
-        using var g = new Generator(seed);
+        using var g = RandomGenerators.FromSeed(seed);
         var layers = new Layer[]
         {
-            new Conv2d("conv", "x", "c", randn([4, 3, 3, 3], g, ScalarType.Float64).DetachFromDisposeScope(), randn([4], g, ScalarType.Float64).DetachFromDisposeScope(), [1, 1], [1, 1, 1, 1], [1, 1], 1),
+            new Conv2d("conv", "x", "c", randn([4, 3, 3, 3], ScalarType.Float64, generator: g).DetachFromDisposeScope(), randn([4], ScalarType.Float64, generator: g).DetachFromDisposeScope(), [1, 1], [1, 1, 1, 1], [1, 1], 1),
             new MaxPool2d("pool", "c", "p", [2, 2], [2, 2], [0, 0, 0, 0], [1, 1], false),
             new AvgPool2d("avg", "p", "a", [2, 2], [1, 1], [0, 0, 0, 0], false, false),
             new Reshape("flatten", "a", "f", [4 * 3 * 3], "Flatten"),
-            new Linear("fc", "f", "y", randn([5, 36], g, ScalarType.Float64).DetachFromDisposeScope(), randn([5], g, ScalarType.Float64).DetachFromDisposeScope()),
+            new Linear("fc", "f", "y", randn([5, 36], ScalarType.Float64, generator: g).DetachFromDisposeScope(), randn([5], ScalarType.Float64, generator: g).DetachFromDisposeScope()),
         };
         return new Network(layers, [new GraphInput("x", [3, 8, 8], ScalarType.Float64)], ["y"]);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.ML.Attribution.Maps;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 

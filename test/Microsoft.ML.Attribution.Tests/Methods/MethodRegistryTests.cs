@@ -1,7 +1,8 @@
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -32,7 +33,7 @@ public sealed class MethodRegistryTests : TorchTest
                 using AttributionMap map = method.Attribute(input, Target.PerRow([1, 2, 3]));
                 CollectionAssert.AreEqual(new long[] { 1, 2, 3 }, map.Targets, name);
                 Assert.AreEqual(input.shape[0], map.Map.shape[0], name);
-                Assert.IsTrue(map.Map.isfinite().all().item<bool>(), $"{name}: finite map");
+                Assert.IsTrue(map.Map.isfinite().all().ItemAs<bool>(), $"{name}: finite map");
             }
         }
     }
@@ -73,12 +74,12 @@ public sealed class MethodRegistryTests : TorchTest
     {
         using DisposeScope scope = NewDisposeScope();
         Tensor map = tensor(new double[] { 1, -3, 2, 4, -1, 0, 0, 0 }, [1, 2, 2, 2]);
-        CollectionAssert.AreEqual(new double[] { 0, -3, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.Sum).data<double>());
-        CollectionAssert.AreEqual(new double[] { 2, 3, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.AbsSum).data<double>());
-        CollectionAssert.AreEqual(new double[] { 1, 3, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.MaxAbs).data<double>());
-        CollectionAssert.AreEqual(new double[] { 0, -1.5, 1, 2 }, MapReduction.Reduce(map, ChannelReduction.Mean).data<double>());
-        CollectionAssert.AreEqual(new double[] { 0, 0, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.PositiveSum).data<double>());
-        CollectionAssert.AreEqual(new double[] { Math.Sqrt(2), 3, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.L2).data<double>());
+        CollectionAssert.AreEqual(new double[] { 0, -3, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.Sum).ToArray<double>());
+        CollectionAssert.AreEqual(new double[] { 2, 3, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.AbsSum).ToArray<double>());
+        CollectionAssert.AreEqual(new double[] { 1, 3, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.MaxAbs).ToArray<double>());
+        CollectionAssert.AreEqual(new double[] { 0, -1.5, 1, 2 }, MapReduction.Reduce(map, ChannelReduction.Mean).ToArray<double>());
+        CollectionAssert.AreEqual(new double[] { 0, 0, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.PositiveSum).ToArray<double>());
+        CollectionAssert.AreEqual(new double[] { Math.Sqrt(2), 3, 2, 4 }, MapReduction.Reduce(map, ChannelReduction.L2).ToArray<double>());
         Assert.ThrowsExactly<ArgumentException>(() => MapReduction.Reduce(zeros(2, 2), ChannelReduction.Sum));
     }
 }

@@ -1,8 +1,9 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -25,7 +26,7 @@ public sealed class OcclusionTests : TorchTest
             using AttributionMap a = wide.Attribute(input);
             using AttributionMap b = narrow.Attribute(input);
             CollectionAssert.AreEqual(new long[] { input.shape[0], 1, input.shape[2], input.shape[3] }, a.Map.shape);
-            double scale = a.Map.abs().max().item<double>();
+            double scale = a.Map.abs().max().ItemAs<double>();
             Assert.IsGreaterThan(0.0, scale);
             AssertClose(a.Map, b.Map, 1e-12 * scale, "one batch vs many sub-batches");
         }
@@ -37,15 +38,15 @@ public sealed class OcclusionTests : TorchTest
         // f(x) = W·vec(x) + b: occluding a window changes logit t by Σ_{c,(y,x) ∈ window} W[t,c,y,x]·(x − baseline_c).
         const int channels = 2, height = 5, width = 7, classes = 3, windowH = 2, windowW = 3, strideH = 1, strideW = 2;
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(11);
-        Tensor weight = randn([classes, channels * height * width], g, ScalarType.Float64);
+        using var g = RandomGenerators.FromSeed(11);
+        Tensor weight = randn([classes, channels * height * width], ScalarType.Float64, generator: g);
         using var network = new Network(
             [
                 new Reshape("flatten", "x", "f", [channels * height * width], "Flatten"),
-                new Linear("fc", "f", "y", weight.clone().DetachFromDisposeScope(), randn([classes], g, ScalarType.Float64).DetachFromDisposeScope()),
+                new Linear("fc", "f", "y", weight.clone().DetachFromDisposeScope(), randn([classes], ScalarType.Float64, generator: g).DetachFromDisposeScope()),
             ],
             [new GraphInput("x", [channels, height, width], ScalarType.Float64)], ["y"]);
-        Tensor x = randn([2, channels, height, width], g, ScalarType.Float64);
+        Tensor x = randn([2, channels, height, width], ScalarType.Float64, generator: g);
         double[] baseline = [0.5, -1];
         using var method = new Occlusion(network, new OcclusionOptions
         {
@@ -53,7 +54,7 @@ public sealed class OcclusionTests : TorchTest
         });
         using AttributionMap map = method.Attribute(x, Target.PerRow([2, 0]));
 
-        double[] w = weight.data<double>(), xs = x.data<double>();
+        double[] w = weight.ToArray<double>(), xs = x.ToArray<double>();
         var expected = new double[2 * height * width];
         var covered = new int[height * width];
         int[] tops = [0, 1, 2, 3], lefts = [0, 2, 4]; // ⌈(5−2)/1⌉+1 and ⌈(7−3)/2⌉+1 windows, the last ones reaching the border
@@ -140,7 +141,7 @@ public sealed class OcclusionTests : TorchTest
         using var method = new Occlusion(peer.Network, options);
         using AttributionMap map = method.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Tensor expected = MethodReference.Load(reference);
-        double scale = expected.abs().max().item<float>();
+        double scale = expected.abs().max().ItemAs<float>();
         AssertClose(expected, map.Map, 1e-4 * scale, $"occlusion vs {reference}");
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -16,7 +17,7 @@ public sealed class PathAndNoiseMethodTests : TorchTest
         using var ig = new IntegratedGradients(peer.Network, new IntegratedGradientsOptions { Steps = 32, Quadrature = Quadrature.GaussLegendre });
         using AttributionMap map = ig.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Tensor expected = PeerReference.Load("IntegratedGradientsGL.npy");
-        AssertClose(expected, map.Map, 1e-4 * expected.abs().max().item<float>(), "IG Gauss–Legendre 32");
+        AssertClose(expected, map.Map, 1e-4 * expected.abs().max().ItemAs<float>(), "IG Gauss–Legendre 32");
     }
 
     [TestMethod]
@@ -33,7 +34,7 @@ public sealed class PathAndNoiseMethodTests : TorchTest
         // The network is piecewise linear and the trapezoid evaluates the all-zero baseline, where max-pool windows tie:
         // a last-bit difference can flip one gate at one path point. So: every row within 1e-3 relative, and all rows
         // but at most one within 1e-6 relative (measured: 7 rows ≤ 2e-8 abs, one row 5.3e-5 abs).
-        double scale = expected.abs().max().item<float>();
+        double scale = expected.abs().max().ItemAs<float>();
         int loose = 0;
         for (int i = 0; i < peer.Targets.Length; i++)
         {
@@ -56,13 +57,13 @@ public sealed class PathAndNoiseMethodTests : TorchTest
             {
                 using var ig = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = steps, Quadrature = Quadrature.RiemannMiddle });
                 using AttributionMap map = ig.Attribute(input);
-                double error = map.Extras["relative_delta"].max().item<double>();
+                double error = map.Extras["relative_delta"].max().ItemAs<double>();
                 Assert.IsLessThan(previous, error, $"completeness error with {steps} steps");
                 previous = error;
             }
             using var atBaseline = new IntegratedGradients(network, new IntegratedGradientsOptions { Baseline = BaselineKind.Custom, CustomBaseline = input });
             using AttributionMap zero = atBaseline.Attribute(input);
-            Assert.AreEqual(0.0, zero.Map.abs().max().item<double>(), "IG with x' = x");
+            Assert.AreEqual(0.0, zero.Map.abs().max().ItemAs<double>(), "IG with x' = x");
         }
     }
 
@@ -73,8 +74,8 @@ public sealed class PathAndNoiseMethodTests : TorchTest
         using var peer = new PeerReference();
         using var adaptive = new IntegratedGradients(peer.Network, new IntegratedGradientsOptions { Steps = 8, TargetCompleteness = 0.01 });
         using AttributionMap map = adaptive.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
-        Assert.IsLessThanOrEqualTo(0.01, map.Extras["relative_delta"].max().item<double>());
-        TestContext.WriteLine($"steps used for ≤ 1% completeness: {map.Extras["steps"].item<double>()}");
+        Assert.IsLessThanOrEqualTo(0.01, map.Extras["relative_delta"].max().ItemAs<double>());
+        TestContext.WriteLine($"steps used for ≤ 1% completeness: {map.Extras["steps"].ItemAs<double>()}");
 
         // float64: oneDNN's float32 convolutions pick algorithms by batch size, which moves last bits.
         var (network, input) = MethodFixtures.Float64("tiny_resnet_opset13");
@@ -104,8 +105,8 @@ public sealed class PathAndNoiseMethodTests : TorchTest
                 Progress = new ImmediateProgress(progress.Add),
             };
             using AttributionMap a = adaptive.Attribute(input);
-            double[] adaptiveErrors = a.Extras["relative_delta"].data<double>();
-            double[] panels = a.Extras["steps_per_row"].data<double>();
+            double[] adaptiveErrors = a.Extras["relative_delta"].ToArray<double>();
+            double[] panels = a.Extras["steps_per_row"].ToArray<double>();
             Assert.IsTrue(adaptiveErrors.All(e => e <= goal), $"adaptive errors {string.Join(", ", adaptiveErrors)}");
             double adaptiveEvaluations = panels.Sum(p => p + 1);
 
@@ -114,8 +115,8 @@ public sealed class PathAndNoiseMethodTests : TorchTest
                 Steps = 4, TargetCompleteness = goal, MaxSteps = 4096, Refinement = IntegratedGradientsRefinement.Doubling, Quadrature = Quadrature.RiemannTrapezoid,
             });
             using AttributionMap d = doubling.Attribute(input);
-            Assert.IsLessThanOrEqualTo(goal, d.Extras["relative_delta"].max().item<double>());
-            double finalSteps = d.Extras["steps"].item<double>();
+            Assert.IsLessThanOrEqualTo(goal, d.Extras["relative_delta"].max().ItemAs<double>());
+            double finalSteps = d.Extras["steps"].ItemAs<double>();
             double doublingEvaluations = 0;
             for (double steps = 4; steps <= finalSteps; steps *= 2) doublingEvaluations += steps * input.shape[0];
             TestContext.WriteLine($"{fixture}: adaptive {adaptiveEvaluations} evaluations (panels per row {string.Join(", ", panels)}); doubling {doublingEvaluations} (to {finalSteps} steps)");
@@ -124,18 +125,18 @@ public sealed class PathAndNoiseMethodTests : TorchTest
             // The adaptive map approximates the same integral: close to a fine Gauss–Legendre rule.
             using var fine = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 2048 });
             using AttributionMap reference = fine.Attribute(input);
-            double relative = (a.Map - reference.Map).norm().item<double>() / reference.Map.norm().item<double>();
-            double doublingDistance = (d.Map - reference.Map).norm().item<double>() / reference.Map.norm().item<double>();
+            double relative = (a.Map - reference.Map).norm().ItemAs<double>() / reference.Map.norm().ItemAs<double>();
+            double doublingDistance = (d.Map - reference.Map).norm().ItemAs<double>() / reference.Map.norm().ItemAs<double>();
             TestContext.WriteLine($"relative L2 distance to GL-2048: adaptive {relative:E2}, doubling {doublingDistance:E2}");
             // As accurate as doubling to the same target (measured: tiny_resnet 1.7e-3 vs 2.1e-3, tiny_vgg 5.8e-4 vs 5.3e-4).
             Assert.IsLessThan(Math.Max(2 * doublingDistance, 1e-3), relative, "adaptive map vs GL-2048");
-            Assert.IsTrue(a.Extras["panel_error"].data<double>().All(e => e <= goal), "the summed panel errors meet the target");
+            Assert.IsTrue(a.Extras["panel_error"].ToArray<double>().All(e => e <= goal), "the summed panel errors meet the target");
 
             // The default stops on the completeness error itself: fewer points still, the target met.
             using var loose = new IntegratedGradients(network, new IntegratedGradientsOptions { Steps = 4, TargetCompleteness = goal, MaxSteps = 4096 });
             using AttributionMap l = loose.Attribute(input);
-            Assert.IsTrue(l.Extras["relative_delta"].data<double>().All(e => e <= goal));
-            double looseEvaluations = l.Extras["steps_per_row"].data<double>().Sum(p => p + 1);
+            Assert.IsTrue(l.Extras["relative_delta"].ToArray<double>().All(e => e <= goal));
+            double looseEvaluations = l.Extras["steps_per_row"].ToArray<double>().Sum(p => p + 1);
             TestContext.WriteLine($"non-strict: {looseEvaluations} evaluations");
             Assert.IsLessThanOrEqualTo(adaptiveEvaluations, looseEvaluations);
 
@@ -154,7 +155,7 @@ public sealed class PathAndNoiseMethodTests : TorchTest
             using AttributionMap t = tight.Attribute(input);
             double pointBytes = input.numel() / input.shape[0] * 8.0;
             double keepable = Math.Floor(1024 * 1024 / (pointBytes * input.shape[0]));
-            Assert.IsLessThanOrEqualTo(keepable - 1, t.Extras["steps"].item<double>(), "panels per row under a 1 MB budget");
+            Assert.IsLessThanOrEqualTo(keepable - 1, t.Extras["steps"].ItemAs<double>(), "panels per row under a 1 MB budget");
         }
     }
 
@@ -167,7 +168,7 @@ public sealed class PathAndNoiseMethodTests : TorchTest
         using var method = new SmoothGrad(new Gradient(peer.Network), new SmoothGradOptions { Samples = 16, Noise = noise }, ownsInner: true);
         using AttributionMap map = method.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Tensor expected = PeerReference.Load("SmoothGrad.npy");
-        AssertClose(expected, map.Map, 1e-4 * expected.abs().max().item<float>(), "SmoothGrad (16 samples, Captum's noise)");
+        AssertClose(expected, map.Map, 1e-4 * expected.abs().max().ItemAs<float>(), "SmoothGrad (16 samples, Captum's noise)");
     }
 
     [TestMethod]
@@ -185,7 +186,7 @@ public sealed class PathAndNoiseMethodTests : TorchTest
 
             using var vargrad = new SmoothGrad(gradient, new SmoothGradOptions { Samples = 5, Aggregation = NoiseAggregation.VarGrad, Seed = 3 });
             using AttributionMap v = vargrad.Attribute(input);
-            Assert.IsGreaterThanOrEqualTo(-1e-15, v.Map.min().item<double>());
+            Assert.IsGreaterThanOrEqualTo(-1e-15, v.Map.min().ItemAs<double>());
             using var again = new SmoothGrad(gradient, new SmoothGradOptions { Samples = 5, Aggregation = NoiseAggregation.VarGrad, Seed = 3 });
             using AttributionMap w = again.Attribute(input);
             AssertClose(v.Map, w.Map, 0, "seeded noise is reproducible");

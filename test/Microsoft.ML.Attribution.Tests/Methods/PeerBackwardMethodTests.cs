@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -18,7 +19,7 @@ public sealed class PeerBackwardMethodTests : TorchTest
         using IAttributionMethod method = create(peer);
         using AttributionMap map = method.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Tensor expected = PeerReference.Load(referenceFile);
-        double scale = expected.abs().max().item<float>();
+        double scale = expected.abs().max().ItemAs<float>();
         AssertClose(expected, map.Map, relative * scale, $"{method.Name} vs {referenceFile}");
     }
 

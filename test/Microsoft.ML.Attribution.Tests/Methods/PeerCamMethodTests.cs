@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -26,7 +27,7 @@ public sealed class PeerCamMethodTests : TorchTest
         using AttributionMap map = method.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Tensor actual = ours(map);
         Tensor expected = PeerReference.Load(referenceFile).reshape(actual.shape);
-        double scale = expected.abs().max().item<float>();
+        double scale = expected.abs().max().ItemAs<float>();
         double deviation = MaxAbsDiff(actual, expected) / scale;
         TestContext.WriteLine($"{method.Name} vs {referenceFile}: max deviation {deviation:E2} of the reference's largest magnitude");
         Assert.IsLessThanOrEqualTo(relative, deviation, $"{method.Name} vs {referenceFile}: relative deviation {deviation:E3} > {relative:E1}");

@@ -2,7 +2,8 @@ using System.Text.Json;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Onnx;
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -17,7 +18,7 @@ internal sealed class PeerReference : IDisposable
         Network = OnnxImporter.Load(MethodFixtures.Fixture("peer-small", "small.onnx"));
         Inputs = Npy.Load(MethodFixtures.Fixture("peer-small", "inputs.npy"));
         using Tensor targets = Npy.Load(MethodFixtures.Fixture("peer-small", "targets.npy"));
-        Targets = targets.data<long>();
+        Targets = targets.ToArray<long>();
         Results = JsonDocument.Parse(File.ReadAllText(MethodFixtures.Fixture("peer-small", "results.json")));
     }
 

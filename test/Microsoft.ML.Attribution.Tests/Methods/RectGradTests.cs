@@ -3,8 +3,9 @@ using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Rules;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -27,7 +28,7 @@ public sealed class RectGradTests : TorchTest
         using (AttributionMap actual = rectGrad.Attribute(input))
         using (AttributionMap expected = gradientTimesInput.Attribute(input))
         {
-            double scale = expected.Map.abs().max().item<double>();
+            double scale = expected.Map.abs().max().ItemAs<double>();
             AssertClose(expected.Map, actual.Map, 1e-12 * scale, $"{model}: RectGrad(τ = −∞) vs gradient × input");
         }
     }
@@ -52,8 +53,8 @@ public sealed class RectGradTests : TorchTest
     public void Percentile_matches_torch_quantile()
     {
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(7);
-        Tensor values = randn([3, 5, 7, 11], g, ScalarType.Float64);
+        using var g = RandomGenerators.FromSeed(7);
+        Tensor values = randn([3, 5, 7, 11], ScalarType.Float64, generator: g);
         foreach (double q in new[] { 0, 2.5, 37, 50, 90, 98, 99.99, 100 })
         {
             Tensor expected = values.reshape(3, -1).quantile(q / 100, 1).reshape(3, 1, 1, 1);
@@ -91,7 +92,7 @@ public sealed class RectGradTests : TorchTest
         using var method = new RectGrad(peer.Network, options);
         using AttributionMap map = method.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Tensor expected = MethodReference.Load(reference);
-        double scale = expected.abs().max().item<float>();
+        double scale = expected.abs().max().ItemAs<float>();
         AssertClose(expected, map.Map, 1e-4 * scale, $"{method.Name} vs {reference}");
     }
 
@@ -109,7 +110,7 @@ public sealed class RectGradTests : TorchTest
             Tensor[] result = inner.Backward(trace, relevance);
             using DisposeScope scope = NewDisposeScope();
             Tensor rows = result[0].reshape(result[0].shape[0], -1);
-            double[] passed = rows.ne(0).to(ScalarType.Float64).mean([1]).data<double>();
+            double[] passed = rows.ne(0).to(ScalarType.Float64).mean([1]).ToArray<double>();
             Fractions.AddRange(passed.Select(f => (trace.Layer.Name, f)));
             return result;
         }

@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -37,7 +38,7 @@ public sealed class RiseTests : TorchTest
             using AttributionMap d = otherSeed.Attribute(input);
             CollectionAssert.AreEqual(new long[] { input.shape[0], 1, input.shape[2], input.shape[3] }, a.Map.shape);
             Assert.AreEqual(0.0, MaxAbsDiff(a.Map, b.Map), "same seed, same map");
-            double scale = a.Map.abs().max().item<double>();
+            double scale = a.Map.abs().max().ItemAs<double>();
             AssertClose(a.Map, c.Map, 1e-12 * scale, "same seed, smaller sub-batches");
             Assert.IsGreaterThan(1e-3 * scale, MaxAbsDiff(a.Map, d.Map), "another seed draws other masks");
         }
@@ -49,9 +50,9 @@ public sealed class RiseTests : TorchTest
         using DisposeScope scope = NewDisposeScope();
         Tensor masks = Rise.GenerateMasks(new RiseOptions { MaskCount = 500, Probability = 0.3, Seed = 1 }, 48, 40);
         CollectionAssert.AreEqual(new long[] { 500, 1, 48, 40 }, masks.shape);
-        Assert.IsGreaterThanOrEqualTo(0.0, masks.min().item<double>());
-        Assert.IsLessThanOrEqualTo(1.0 + 1e-9, masks.max().item<double>());
-        Assert.AreEqual(0.3, masks.mean().item<double>(), 0.03, "mean mask value ≈ p");
+        Assert.IsGreaterThanOrEqualTo(0.0, masks.min().ItemAs<double>());
+        Assert.IsLessThanOrEqualTo(1.0 + 1e-9, masks.max().ItemAs<double>());
+        Assert.AreEqual(0.3, masks.mean().ItemAs<double>(), 0.03, "mean mask value ≈ p");
         Tensor again = Rise.GenerateMasks(new RiseOptions { MaskCount = 500, Probability = 0.3, Seed = 1 }, 48, 40);
         Assert.AreEqual(0.0, MaxAbsDiff(masks, again));
     }
@@ -99,7 +100,7 @@ public sealed class RiseTests : TorchTest
         using var method = new Rise(peer.Network, new RiseOptions { Masks = masks, Probability = 0.5, Score = score });
         using AttributionMap map = method.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Tensor expected = MethodReference.Load(reference);
-        double scale = expected.abs().max().item<float>();
+        double scale = expected.abs().max().ItemAs<float>();
         AssertClose(expected, map.Map, 1e-4 * scale, $"RISE vs {reference}");
     }
 }

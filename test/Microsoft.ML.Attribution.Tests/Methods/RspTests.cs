@@ -2,8 +2,9 @@ using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Rules;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -28,16 +29,16 @@ public sealed class RspTests : TorchTest
         using (Tape tape = network.Record(input))
         {
             Tensor start = map.Extras["start"];
-            double[] maxima = start.amax([1, 2, 3]).data<double>();
+            double[] maxima = start.amax([1, 2, 3]).ToArray<double>();
             foreach (double max in maxima) Assert.AreEqual(1.0, max, 1e-6, "the release start relevance peaks at 1");
 
             string[] values = network.Layers.Select(l => l.Output).Append(network.InputNames[0]).ToArray();
             using BackwardResult result = Backpropagation.RunFrom(tape, rsp.StartLayer.Output, start, Rsp.Rules(network, purge: false).For(network), capture: values);
-            double[] expected = start.sum([1, 2, 3]).data<double>();
+            double[] expected = start.sum([1, 2, 3]).ToArray<double>();
             Assert.IsGreaterThan(3, result.Captured.Count, "relevance passed several layers");
             foreach (var (value, relevance) in result.Captured)
             {
-                double[] sums = relevance.sum([1, 2, 3]).data<double>();
+                double[] sums = relevance.sum([1, 2, 3]).ToArray<double>();
                 for (int n = 0; n < sums.Length; n++)
                     Assert.AreEqual(expected[n], sums[n], 1e-10 * Math.Abs(expected[n]), $"{model} row {n}: Σ R at '{value}'");
             }
@@ -57,11 +58,11 @@ public sealed class RspTests : TorchTest
         using (AttributionMap map = rsp.Attribute(input))
         {
             Tensor perPixel = map.Map.sum(1);
-            Assert.IsGreaterThan(0.0, perPixel.max().item<double>(), "target evidence");
-            Assert.IsLessThan(0.0, perPixel.min().item<double>(), "hostile evidence");
+            Assert.IsGreaterThan(0.0, perPixel.max().ItemAs<double>(), "target evidence");
+            Assert.IsLessThan(0.0, perPixel.min().ItemAs<double>(), "hostile evidence");
             Tensor positive = map.Extras["positive"];
-            Assert.AreEqual(1.0, positive.max().item<double>(), 1e-12, "the localization map is normalized to 1");
-            Assert.AreEqual(0.0, positive.min().item<double>(), "and non-negative");
+            Assert.AreEqual(1.0, positive.max().ItemAs<double>(), 1e-12, "the localization map is normalized to 1");
+            Assert.AreEqual(0.0, positive.min().ItemAs<double>(), "and non-negative");
         }
     }
 
@@ -76,8 +77,8 @@ public sealed class RspTests : TorchTest
         using (var rsp = new Rsp(network))
         using (AttributionMap map = rsp.Attribute(input))
         {
-            double[] expected = map.Extras["start"].sum([1, 2, 3]).data<double>();
-            double[] sums = map.Map.sum([1, 2, 3]).data<double>();
+            double[] expected = map.Extras["start"].sum([1, 2, 3]).ToArray<double>();
+            double[] sums = map.Map.sum([1, 2, 3]).ToArray<double>();
             // Exact up to the 1e-9 offsets of the residual split reaching 1×1 convolutions over all-zero patches.
             for (int n = 0; n < sums.Length; n++)
                 Assert.AreEqual(expected[n], sums[n], 1e-6 * Math.Abs(expected[n]), $"{model} row {n}: Σ R input vs start");
@@ -94,18 +95,18 @@ public sealed class RspTests : TorchTest
         using (network)
         using (input)
         using (Tape tape = network.Record(input))
-        using (var g = new Generator(21))
+        using (var g = RandomGenerators.FromSeed(21))
         {
             int index = Array.FindLastIndex(network.Layers.ToArray(), l => l is Conv2d);
             LayerTrace trace = tape[index];
             var conv = (Conv2d)trace.Layer;
-            Tensor relevance = randn(trace.Output.shape, g, ScalarType.Float64);
+            Tensor relevance = randn(trace.Output.shape, ScalarType.Float64, generator: g);
             var rule = new RspConvRule(purge);
             Tensor r = rule.Backward(trace, relevance)[0];
-            AssertClose(relevance.sum([1, 2, 3]), r.sum([1, 2, 3]), 1e-10 * relevance.abs().sum().item<double>(), "Σ R_in = Σ R (uniform shift)");
+            AssertClose(relevance.sum([1, 2, 3]), r.sum([1, 2, 3]), 1e-10 * relevance.abs().sum().ItemAs<double>(), "Σ R_in = Σ R (uniform shift)");
 
             // §8 item 13: other weights of the same shape, the same recorded activations → the same relevance.
-            using var other = new Conv2d("other", conv.Inputs[0], conv.Output, randn(conv.Weight.shape, g, ScalarType.Float64).DetachFromDisposeScope(),
+            using var other = new Conv2d("other", conv.Inputs[0], conv.Output, randn(conv.Weight.shape, ScalarType.Float64, generator: g).DetachFromDisposeScope(),
                 null, conv.Stride, conv.Padding, conv.Dilation, conv.Groups);
             var otherTrace = new LayerTrace(other) { Inputs = trace.Inputs, Output = trace.Output };
             AssertClose(r, rule.Backward(otherTrace, relevance)[0], 1e-12, "inner rule with replaced weights");
@@ -116,30 +117,30 @@ public sealed class RspTests : TorchTest
     public void Pointwise_convolutions_propagate_both_sections_without_shift()
     {
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(8);
-        Tensor x = rand([2, 4, 5, 5], g, ScalarType.Float64); // positive activations: no all-zero patches
-        using var conv = new Conv2d("pointwise", "x", "y", randn([6, 4, 1, 1], g, ScalarType.Float64).DetachFromDisposeScope(), null, [1, 1], [0, 0, 0, 0], [1, 1], 1);
+        using var g = RandomGenerators.FromSeed(8);
+        Tensor x = rand([2, 4, 5, 5], ScalarType.Float64, generator: g); // positive activations: no all-zero patches
+        using var conv = new Conv2d("pointwise", "x", "y", randn([6, 4, 1, 1], ScalarType.Float64, generator: g).DetachFromDisposeScope(), null, [1, 1], [0, 0, 0, 0], [1, 1], 1);
         var trace = new LayerTrace(conv) { Inputs = [x], Output = conv.Forward([x], null) };
-        Tensor relevance = randn([2, 6, 5, 5], g, ScalarType.Float64);
+        Tensor relevance = randn([2, 6, 5, 5], ScalarType.Float64, generator: g);
         Tensor r = new RspConvRule().Backward(trace, relevance)[0];
-        AssertClose(relevance.sum([1, 2, 3]), r.sum([1, 2, 3]), 1e-10 * relevance.abs().sum().item<double>(), "C⁺ − C⁻ conserves R⁺ − R⁻");
+        AssertClose(relevance.sum([1, 2, 3]), r.sum([1, 2, 3]), 1e-10 * relevance.abs().sum().ItemAs<double>(), "C⁺ − C⁻ conserves R⁺ − R⁻");
     }
 
     [TestMethod]
     public void Relevance_kernel_is_the_weight_gradient()
     {
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(9);
-        Tensor x = rand([1, 3, 9, 8], g, ScalarType.Float64);
+        using var g = RandomGenerators.FromSeed(9);
+        Tensor x = rand([1, 3, 9, 8], ScalarType.Float64, generator: g);
         foreach (long[] padding in new[] { new long[] { 1, 1, 1, 1 }, [0, 1, 2, 0] })
         {
-            using var conv = new Conv2d("c", "x", "y", randn([5, 3, 3, 3], g, ScalarType.Float64).DetachFromDisposeScope(), null, [2, 1], padding, [1, 1], 1);
-            Tensor r = randn(conv.Forward([x], null).shape, g, ScalarType.Float64);
+            using var conv = new Conv2d("c", "x", "y", randn([5, 3, 3, 3], ScalarType.Float64, generator: g).DetachFromDisposeScope(), null, [2, 1], padding, [1, 1], 1);
+            Tensor r = randn(conv.Forward([x], null).shape, ScalarType.Float64, generator: g);
             Tensor expected;
             using (enable_grad())
             {
                 Tensor w = conv.Weight.detach().requires_grad_();
-                expected = autograd.grad([(conv.ForwardWith(x, w, null) * r).sum()], [w])[0]!;
+                expected = SafeAutograd.Grad([(conv.ForwardWith(x, w, null) * r).sum()], [w])[0]!;
             }
             AssertClose(expected, RspConvRule.RelevanceKernel(conv, x, r), 1e-12, $"K for padding [{string.Join(",", padding)}]");
         }
@@ -151,7 +152,7 @@ public sealed class RspTests : TorchTest
         // SectionOfEveryImage runs all images as the groups of one convolution; each image must get x ⊙ Kᵀ(r / K(x)) with
         // its own kernel K, as computed one image at a time from the autograd-checked RelevanceKernel.
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(13);
+        using var g = RandomGenerators.FromSeed(13);
         // 3×3 and 1×1 kernels (ResNet's bottleneck and strided downsample layers), padded or not.
         var cases = new (long[] Padding, long Groups, long Kernel, long[] Stride)[]
         {
@@ -160,9 +161,9 @@ public sealed class RspTests : TorchTest
         };
         foreach (var (padding, groups, size, stride) in cases)
         {
-            Tensor x = rand([3, 4, 9, 8], g, ScalarType.Float64);
-            using var conv = new Conv2d("c", "x", "y", randn([6, 4 / groups, size, size], g, ScalarType.Float64).DetachFromDisposeScope(), null, stride, padding, [1, 1], groups);
-            Tensor r = randn(conv.Forward([x], null).shape, g, ScalarType.Float64);
+            Tensor x = rand([3, 4, 9, 8], ScalarType.Float64, generator: g);
+            using var conv = new Conv2d("c", "x", "y", randn([6, 4 / groups, size, size], ScalarType.Float64, generator: g).DetachFromDisposeScope(), null, stride, padding, [1, 1], groups);
+            Tensor r = randn(conv.Forward([x], null).shape, ScalarType.Float64, generator: g);
             Tensor batched = RspConvRule.SectionOfEveryImage(conv, x, r);
             for (long n = 0; n < x.shape[0]; n++)
             {
@@ -183,7 +184,7 @@ public sealed class RspTests : TorchTest
         using (network)
         using (input)
         using (Tape tape = network.Record(input))
-        using (var g = new Generator(2))
+        using (var g = RandomGenerators.FromSeed(2))
         {
             for (int i = 0; i < network.Layers.Count; i++)
             {
@@ -195,9 +196,9 @@ public sealed class RspTests : TorchTest
                 };
                 if (rule is null) continue;
                 LayerTrace trace = tape[i];
-                Tensor relevance = randn(trace.Output.shape, g, ScalarType.Float64);
+                Tensor relevance = randn(trace.Output.shape, ScalarType.Float64, generator: g);
                 Tensor r = rule.Backward(trace, relevance)[0];
-                AssertClose(relevance.sum([1, 2, 3]), r.sum([1, 2, 3]), 1e-10 * relevance.abs().sum().item<double>(), $"{rule.Name} at '{trace.Layer.Name}'");
+                AssertClose(relevance.sum([1, 2, 3]), r.sum([1, 2, 3]), 1e-10 * relevance.abs().sum().ItemAs<double>(), $"{rule.Name} at '{trace.Layer.Name}'");
             }
         }
     }
@@ -213,14 +214,14 @@ public sealed class RspTests : TorchTest
         using (AttributionMap map = rsp.Attribute(input))
         {
             Tensor start = map.Extras["start"];
-            double[] total = start.sum([1, 2, 3]).data<double>();
-            double[] positive = start.clamp_min(0).sum([1, 2, 3]).data<double>();
+            double[] total = start.sum([1, 2, 3]).ToArray<double>();
+            double[] positive = start.clamp_min(0).sum([1, 2, 3]).ToArray<double>();
             for (int n = 0; n < total.Length; n++)
             {
                 Assert.AreEqual(1.0, total[n], 1e-6, $"row {n}: net mass");
                 Assert.AreEqual(2.0, positive[n], 1e-6, $"row {n}: target mass");
             }
-            Assert.IsLessThan(0.0, map.Map.sum(1).min().item<double>(), "hostile evidence reaches the input");
+            Assert.IsLessThan(0.0, map.Map.sum(1).min().ItemAs<double>(), "hostile evidence reaches the input");
         }
     }
 
@@ -232,9 +233,9 @@ public sealed class RspTests : TorchTest
         using var rsp = new Rsp(peer.Network);
         using AttributionMap map = rsp.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Assert.AreEqual(ScalarType.Float32, map.Map.dtype);
-        Assert.IsTrue(map.Map.isfinite().all().item<bool>(), "finite map");
-        double[] start = map.Extras["start"].sum([1, 2, 3]).data<float>().Select(v => (double)v).ToArray();
-        double[] input = map.Map.sum([1, 2, 3]).data<float>().Select(v => (double)v).ToArray();
+        Assert.IsTrue(map.Map.isfinite().all().ItemAs<bool>(), "finite map");
+        double[] start = map.Extras["start"].sum([1, 2, 3]).ToArray<float>().Select(v => (double)v).ToArray();
+        double[] input = map.Map.sum([1, 2, 3]).ToArray<float>().Select(v => (double)v).ToArray();
         for (int n = 0; n < start.Length; n++)
             Assert.AreEqual(start[n], input[n], 1e-3 * Math.Max(1, Math.Abs(start[n])), $"image {n}: conservation in float32");
     }

@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Methods;
 
@@ -21,14 +22,14 @@ public sealed class SglrpTests : TorchTest
             var (target, dual) = Sglrp.Seeds(logits, targets, epsilon: 0);
             // ŷ_t(1 − ŷ_t) = Σ_{n≠t} ŷ_t ŷ_n
             AssertClose(target.sum(1), dual.sum(1), 1e-15, "seed totals");
-            Assert.AreEqual(0.0, target.clamp_max(0).min().item<double>(), "seeds are magnitudes");
-            Assert.AreEqual(0.0, dual.clamp_max(0).min().item<double>(), "seeds are magnitudes");
+            Assert.AreEqual(0.0, target.clamp_max(0).min().ItemAs<double>(), "seeds are magnitudes");
+            Assert.AreEqual(0.0, dual.clamp_max(0).min().ItemAs<double>(), "seeds are magnitudes");
 
             using var sglrp = new Sglrp(network);
             using AttributionMap map = sglrp.Attribute(input);
-            double[] sumTarget = map.Extras["target"].sum([1, 2, 3]).data<double>();
-            double[] sumDual = map.Extras["dual"].sum([1, 2, 3]).data<double>();
-            double[] sumMap = map.Map.sum([1, 2, 3]).data<double>();
+            double[] sumTarget = map.Extras["target"].sum([1, 2, 3]).ToArray<double>();
+            double[] sumDual = map.Extras["dual"].sum([1, 2, 3]).ToArray<double>();
+            double[] sumMap = map.Map.sum([1, 2, 3]).ToArray<double>();
             for (int n = 0; n < sumTarget.Length; n++)
             {
                 Assert.AreEqual(sumTarget[n], sumDual[n], 1e-6 * sumTarget[n], $"row {n}: ΣR_target ≈ ΣR_dual after z⁺");
@@ -49,7 +50,7 @@ public sealed class SglrpTests : TorchTest
         using (AttributionMap a = signed.Attribute(input))
         using (AttributionMap b = positive.Attribute(input))
         {
-            Assert.IsLessThan(0.0, a.Map.min().item<double>(), "signed by default");
+            Assert.IsLessThan(0.0, a.Map.min().ItemAs<double>(), "signed by default");
             AssertClose(a.Map.clamp_min(0), b.Map, 0, "relu=True is max(0, ·)");
         }
     }
@@ -62,7 +63,7 @@ public sealed class SglrpTests : TorchTest
         using var sglrp = new Sglrp(peer.Network, new SglrpOptions { Low = [0], High = [1] });
         using AttributionMap map = sglrp.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Assert.AreEqual(ScalarType.Float32, map.Map.dtype);
-        Assert.IsTrue(map.Map.isfinite().all().item<bool>(), "finite map");
+        Assert.IsTrue(map.Map.isfinite().all().ItemAs<bool>(), "finite map");
     }
 
     [TestMethod]

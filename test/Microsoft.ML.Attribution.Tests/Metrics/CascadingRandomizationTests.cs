@@ -5,8 +5,9 @@ using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Metrics;
 using Microsoft.ML.Attribution.Onnx;
 using Microsoft.ML.Attribution.Tests.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Metrics;
 
@@ -48,7 +49,7 @@ public sealed class CascadingRandomizationTests : TorchTest
         network.ReinitializeParameters(bn.Name, 0.1, seed: 3, biasesToo: true);
         AssertClose(mean, bn.Mean, 0, "running mean");
         AssertClose(variance, bn.Variance, 0, "running variance (a random one could be negative)");
-        Assert.IsTrue(network.Forward(Npy.Load(MethodFixtures.Fixture("onnx", "tiny_vgg_opset13_train.input.npy"))).isfinite().all().item<bool>());
+        Assert.IsTrue(network.Forward(Npy.Load(MethodFixtures.Fixture("onnx", "tiny_vgg_opset13_train.input.npy"))).isfinite().all().ItemAs<bool>());
     }
 
     [TestMethod]
@@ -90,7 +91,7 @@ public sealed class CascadingRandomizationTests : TorchTest
 
         using Network randomized = peer.Network.Clone();
         randomized.ReinitializeParameters(peer.Network.Classifier.Name, options.Sigma, options.Seed + peer.Network.IndexOf(peer.Network.Classifier.Name), biasesToo: true);
-        long[] expected = randomized.ForwardLogits(peer.Inputs).argmax(1).data<long>();
+        long[] expected = randomized.ForwardLogits(peer.Inputs).argmax(1).ToArray<long>();
         CollectionAssert.AreEqual(expected, reevaluated.Steps[1].Targets.ToArray());
         CollectionAssert.AreEqual(kept.Steps[0].Targets.ToArray(), kept.Steps[1].Targets.ToArray());
     }

@@ -1,6 +1,8 @@
 using Microsoft.ML.Attribution.Datasets;
 using Microsoft.ML.Attribution.Metrics;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Microsoft.ML.Attribution.Tensors;
 
 namespace Microsoft.ML.Attribution.Tests.Metrics;
 

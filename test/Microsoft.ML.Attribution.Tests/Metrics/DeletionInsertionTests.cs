@@ -1,7 +1,8 @@
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Metrics;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Metrics;
 
@@ -44,7 +45,7 @@ public sealed class DeletionInsertionTests : TorchTest
         // p falls linearly from 1 to 0 over the first quarter of the pixels: area 1/2 · 1/4.
         Assert.AreEqual(0.125, curve.Auc, 1e-6);
         using (DisposeScope _ = NewDisposeScope())
-            Assert.AreEqual(1.0, image.mean().item<float>(), "the input is not modified");
+            Assert.AreEqual(1.0, image.mean().ItemAs<float>(), "the input is not modified");
     }
 
     [TestMethod]
@@ -102,9 +103,9 @@ public sealed class DeletionInsertionTests : TorchTest
     {
         using Tensor image = tensor(new float[] { 1, 2, 3, 6, 10, 10, 10, 10 }, [2, 2, 2]);
         using Tensor substrate = DeletionInsertion.CreateSubstrate(image, PerturbationSubstrate.Mean);
-        CollectionAssert.AreEqual(new float[] { 3, 3, 3, 3, 10, 10, 10, 10 }, substrate.data<float>());
+        CollectionAssert.AreEqual(new float[] { 3, 3, 3, 3, 10, 10, 10, 10 }, substrate.ToArray<float>());
         using Tensor zero = DeletionInsertion.CreateSubstrate(image, PerturbationSubstrate.Zero);
-        CollectionAssert.AreEqual(new float[8], zero.data<float>());
+        CollectionAssert.AreEqual(new float[8], zero.ToArray<float>());
     }
 
     [TestMethod]
@@ -112,7 +113,7 @@ public sealed class DeletionInsertionTests : TorchTest
     {
         double[,] kernel = DeletionInsertion.BlurKernel(11, 5);
         using Tensor expectedKernel = Npy.Load(FixturePath("metrics", "blur.kernel.npy"));
-        double[] expected = expectedKernel.data<double>();
+        double[] expected = expectedKernel.ToArray<double>();
         Assert.AreEqual(1.0, kernel.Cast<double>().Sum(), 1e-14);
         double worst = kernel.Cast<double>().Zip(expected, (a, b) => Math.Abs(a - b)).Max();
         Assert.IsLessThanOrEqualTo(1e-15, worst, $"kernel differs from scipy's by {worst:E2}");
@@ -130,7 +131,7 @@ public sealed class DeletionInsertionTests : TorchTest
         using Tensor blurred = Npy.Load(FixturePath("metrics", "blur.blurred.npy"));
         double blurredScore;
         using (DisposeScope _ = NewDisposeScope())
-            blurredScore = blurred.narrow(1, 0, 10).narrow(2, 0, 12).mean().item<double>();
+            blurredScore = blurred.narrow(1, 0, 10).narrow(2, 0, 12).mean().ItemAs<double>();
         var map = new float[20, 24];
         PerturbationCurve curve = DeletionInsertion.Insertion(b => b.narrow(2, 0, 10).narrow(3, 0, 12).mean([1, 2, 3]), image, map,
             new DeletionInsertionOptions { PixelsPerStep = 48 });

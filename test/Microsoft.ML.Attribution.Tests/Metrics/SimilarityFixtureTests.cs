@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Metrics;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Microsoft.ML.Attribution.Tensors;
 
 namespace Microsoft.ML.Attribution.Tests.Metrics;
 
@@ -50,7 +52,7 @@ public sealed class SimilarityFixtureTests : TorchTest
     private static float[,] Load(string file)
     {
         using torch.Tensor t = Npy.Load(FixturePath("metrics", file));
-        float[] flat = t.data<float>();
+        float[] flat = t.ToArray<float>();
         var map = new float[t.shape[0], t.shape[1]];
         Buffer.BlockCopy(flat, 0, map, 0, flat.Length * sizeof(float));
         return map;
@@ -104,7 +106,7 @@ public sealed class SimilarityFixtureTests : TorchTest
         foreach (Case c in LoadCases())
         {
             using torch.Tensor expectedTensor = Npy.Load(FixturePath("metrics", $"{c.Name}.hog_a.npy"));
-            double[] expected = expectedTensor.data<double>();
+            double[] expected = expectedTensor.ToArray<double>();
             double[] actual = HistogramOfOrientedGradients.Compute(c.A, c.Hog);
             Assert.HasCount(expected.Length, actual, $"{c.Name}: descriptor length");
             double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();

@@ -3,8 +3,9 @@ using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Metrics;
 using Microsoft.ML.Attribution.Tests.Methods;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Metrics;
 
@@ -31,7 +32,7 @@ public sealed class StudyVariantsTests : TorchTest
                 using AttributionMap result = method.Attribute(inputs, Target.PerRow([1]));
                 using Tensor map = variant.MapOf(result);
                 Assert.AreEqual(64L, map.shape[^1], variant.Name);
-                Assert.IsTrue(map.isfinite().all().item<bool>(), $"{variant.Name}: finite map (call {call + 1})");
+                Assert.IsTrue(map.isfinite().all().ItemAs<bool>(), $"{variant.Name}: finite map (call {call + 1})");
             }
         }
     }
@@ -75,7 +76,7 @@ public sealed class StudyVariantsTests : TorchTest
         Tensor x = tensor(new double[] { -1, 2, 3, 0.5 }).reshape(1, 4);
         Tensor g = tensor(new double[] { 5, -2, 4, -1 }).reshape(1, 4);
         var trace = new LayerTrace(relu) { Inputs = [x], Output = relu.Forward([x], null) };
-        double[] Backward(GradientHandling handling) => new Microsoft.ML.Attribution.Rules.GuidedReluRule(handling).Backward(trace, g)[0].data<double>();
+        double[] Backward(GradientHandling handling) => new Microsoft.ML.Attribution.Rules.GuidedReluRule(handling).Backward(trace, g)[0].ToArray<double>();
         CollectionAssert.AreEqual(new double[] { 0, 0, 4, 0 }, Backward(GradientHandling.Positive));
         CollectionAssert.AreEqual(new double[] { 0, -2, 4, -1 }, Backward(GradientHandling.Signed));
         CollectionAssert.AreEqual(new double[] { 0, -2, 0, -1 }, Backward(GradientHandling.Negative));
@@ -92,8 +93,8 @@ public sealed class StudyVariantsTests : TorchTest
         using IAttributionMethod lrp = lrp0.Create(peer.Network);
         using var gxi = new GradientTimesInput(peer.Network);
         using AttributionMap r = lrp.Attribute(peer.Inputs, target), e = gxi.Attribute(peer.Inputs, target);
-        Assert.IsTrue(r.Map.isfinite().all().item<bool>(), "ε = 0 divides safely");
-        double scale = e.Map.abs().max().item<float>();
+        Assert.IsTrue(r.Map.isfinite().all().ItemAs<bool>(), "ε = 0 divides safely");
+        double scale = e.Map.abs().max().ItemAs<float>();
         AssertClose(e.Map, r.Map, 1e-4 * scale, "LRP-0 (logit seed) = x ⊙ ∇f_t");
     }
 }

@@ -1,8 +1,9 @@
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Onnx;
-using static Microsoft.ML.Attribution.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Onnx;
 
@@ -27,7 +28,7 @@ public sealed class OnnxExportTests : TorchTest
         Tensor input = Npy.Load(stem + ".input.npy");
         Tensor expected = Npy.Load(stem + ".expected.npy");
         Tensor actual = network.Forward(input);
-        double range = (expected.max() - expected.min()).item<float>();
+        double range = (expected.max() - expected.min()).ItemAs<float>();
         double diff = MaxAbsDiff(actual, expected);
         Assert.IsLessThanOrEqualTo(1e-4 * Math.Max(range, 1e-6), diff, $"{Path.GetFileName(stem)}: max abs diff {diff:E2} (output range {range:G4})");
     }

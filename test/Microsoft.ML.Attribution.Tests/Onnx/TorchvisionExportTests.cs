@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Onnx;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Microsoft.ML.Attribution.Tensors;
 
 namespace Microsoft.ML.Attribution.Tests.Onnx;
 

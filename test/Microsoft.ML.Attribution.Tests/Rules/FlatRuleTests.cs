@@ -2,8 +2,9 @@ using Microsoft.ML.Attribution.Composites;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Rules;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Rules;
 
@@ -23,13 +24,13 @@ public sealed class FlatRuleTests : TorchTest
     public void Flat_through_a_convolution_equals_its_definition(long stride, long dilation, long[] padding)
     {
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(31);
-        var conv = new Conv2d("c", "x", "y", randn([8, 3, 3, 3], g, ScalarType.Float64), randn([8], g, ScalarType.Float64),
+        using var g = RandomGenerators.FromSeed(31);
+        var conv = new Conv2d("c", "x", "y", randn([8, 3, 3, 3], ScalarType.Float64, generator: g), randn([8], ScalarType.Float64, generator: g),
             [stride, stride], padding, [dilation, dilation], 1);
         using var network = new Network([conv], [new GraphInput("x", [3, 11, 9], ScalarType.Float64)], ["y"]);
-        Tensor x = randn([2, 3, 11, 9], g, ScalarType.Float64);
+        Tensor x = randn([2, 3, 11, 9], ScalarType.Float64, generator: g);
         using Tape tape = network.Record(x);
-        Tensor relevance = randn(tape.Logits.shape, g, ScalarType.Float64);
+        Tensor relevance = randn(tape.Logits.shape, ScalarType.Float64, generator: g);
         var rules = new Composite("flat", [(Composite.Is<Conv2d>(), new FlatRule())]).For(network);
         using BackwardResult result = Backpropagation.Run(tape, relevance, rules);
 

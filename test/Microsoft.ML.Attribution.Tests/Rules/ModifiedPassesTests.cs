@@ -2,8 +2,9 @@ using Microsoft.ML.Attribution.Composites;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Graph.Layers;
 using Microsoft.ML.Attribution.Rules;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Rules;
 
@@ -18,12 +19,12 @@ public sealed class ModifiedPassesTests : TorchTest
     public void A_rule_call_makes_each_modified_dense_parameter_once()
     {
         using DisposeScope scope = NewDisposeScope();
-        using var g = new Generator(61);
-        Tensor w1 = randn([6, 5], g, ScalarType.Float64), b1 = randn([6], g, ScalarType.Float64);
-        Tensor w2 = randn([3, 6], g, ScalarType.Float64), b2 = randn([3], g, ScalarType.Float64);
+        using var g = RandomGenerators.FromSeed(61);
+        Tensor w1 = randn([6, 5], ScalarType.Float64, generator: g), b1 = randn([6], ScalarType.Float64, generator: g);
+        Tensor w2 = randn([3, 6], ScalarType.Float64, generator: g), b2 = randn([3], ScalarType.Float64, generator: g);
         Layer[] layers = [new Linear("fc1", "x", "a", w1.clone(), b1.clone()), new Relu("r", "a", "h"), new Linear("fc2", "h", "y", w2.clone(), b2.clone())];
         using var network = new Network(layers, [new GraphInput("x", [5], ScalarType.Float64)], ["y"]);
-        Tensor x = randn([2, 5], g, ScalarType.Float64).abs(); // non-negative: z⁺ takes its one-sided form everywhere
+        Tensor x = randn([2, 5], ScalarType.Float64, generator: g).abs(); // non-negative: z⁺ takes its one-sided form everywhere
         using Tape tape = network.Record(x);
         Tensor seed = Backpropagation.OneHot(tape.Logits, [0, 2]);
 

@@ -6,10 +6,11 @@ using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Onnx;
 using Microsoft.ML.Attribution.Persistence;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
 using Microsoft.ML.Attribution.Transforms;
 using Microsoft.ML.Transforms.Image;
-using static Microsoft.ML.Attribution.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Transforms;
 
@@ -35,7 +36,7 @@ public sealed class ExplainTransformTests : TorchTest
         Tensor batch = tensor(inputs.SelectMany(x => x).ToArray(), [inputs.Length, 3, 64, 64]);
         using AttributionMap map = attribution.Attribute(batch, targets is null ? Target.TopPrediction : Target.PerRow(targets));
         Tensor reduced = MapReduction.Reduce(map.Map, reduction);
-        return Enumerable.Range(0, inputs.Length).Select(i => reduced[i].contiguous().data<float>()).ToList();
+        return Enumerable.Range(0, inputs.Length).Select(i => reduced[i].contiguous().ToArray<float>()).ToList();
     }
 
     [TestMethod]

@@ -2,10 +2,11 @@ using Microsoft.ML.Attribution.DataViews;
 using Microsoft.ML.Data;
 using Microsoft.ML.Attribution.Imaging;
 using Microsoft.ML.Attribution.Persistence;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
 using Microsoft.ML.Attribution.Transforms;
 using Microsoft.ML.Transforms.Image;
-using static Microsoft.ML.Attribution.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Transforms;
 

@@ -2,8 +2,9 @@ using Microsoft.ML.Attribution.DataViews;
 using Microsoft.ML.Data;
 using Microsoft.ML.Attribution.Imaging;
 using Microsoft.ML.Attribution.Maps;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Tests.Transforms;
 
@@ -21,11 +22,11 @@ internal static class TransformFixtures
     {
         using DisposeScope scope = NewDisposeScope();
         Tensor inputs = Npy.Load(Path.Combine(AppContext.BaseDirectory, "fixtures", "peer-small", "inputs.npy"));
-        long[] targets = Npy.Load(Path.Combine(AppContext.BaseDirectory, "fixtures", "peer-small", "targets.npy")).data<long>();
-        float[] flatLogits = Npy.Load(Path.Combine(AppContext.BaseDirectory, "fixtures", "peer-small", "logits.npy")).data<float>();
+        long[] targets = Npy.Load(Path.Combine(AppContext.BaseDirectory, "fixtures", "peer-small", "targets.npy")).ToArray<long>();
+        float[] flatLogits = Npy.Load(Path.Combine(AppContext.BaseDirectory, "fixtures", "peer-small", "logits.npy")).ToArray<float>();
         var rows = new float[inputs.shape[0]][];
         for (int i = 0; i < rows.Length; i++)
-            rows[i] = inputs[i].contiguous().data<float>();
+            rows[i] = inputs[i].contiguous().ToArray<float>();
         var logits = new float[rows.Length, 4];
         for (int i = 0; i < rows.Length; i++)
             for (int k = 0; k < 4; k++)

@@ -1,5 +1,6 @@
-using static Microsoft.ML.Attribution.Torch.torch;
-using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Graph.Layers;
 
@@ -14,12 +15,12 @@ public sealed class AdaptiveAvgPool2d : Layer
 
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace)
     {
-        if (inputs[0].Dimensions != 4) throw new ArgumentException($"{Kind} '{Name}' needs a 4-D [N,C,H,W] input, got {inputs[0]}.");
+        if (inputs[0].Dimensions != 4) throw new ArgumentException($"{Kind} '{Name}' needs a 4-D [N,C,H,W] input, got {inputs[0].Describe()}.");
         return F.adaptive_avg_pool2d(inputs[0], OutputSize);
     }
 
 
-    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [F.adaptive_avg_pool2d_backward(gradOutput, trace.Input)];
+    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [LayerGradients.AdaptiveAvgPool2dInput(gradOutput, trace.Input.shape)];
 
     /// <summary>The layer is linear: its tangent is its forward.</summary>
     public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => Forward([tangents[0]!], null);

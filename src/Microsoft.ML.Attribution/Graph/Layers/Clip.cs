@@ -1,5 +1,6 @@
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Graph.Layers;
 
@@ -25,7 +26,7 @@ public sealed class Clip : Layer
         Tensor x = trace.Input;
         Tensor pass = Min is { } lo ? x.ge(lo) : ones_like(x, ScalarType.Bool);
         if (Max is { } hi) pass = pass.logical_and(x.le(hi));
-        return [where(pass, gradOutput, 0.0).MoveToOuterDisposeScope()];
+        return [ConditionalFill.Where(pass, gradOutput, 0.0).MoveToOuterDisposeScope()];
     }
 
     /// <summary>The tangent passes where the backward passes the gradient (inside the bounds, inclusive).</summary>

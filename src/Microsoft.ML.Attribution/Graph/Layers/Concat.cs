@@ -1,4 +1,5 @@
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Graph.Layers;
 
@@ -9,7 +10,7 @@ public sealed class Concat : Layer
 
     public long Axis { get; }
 
-    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => cat(inputs, Axis);
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => cat(inputs.ToArray(), Axis);
 
     public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents)
     {

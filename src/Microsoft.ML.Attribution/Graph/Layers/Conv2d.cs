@@ -1,6 +1,7 @@
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
-using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Graph.Layers;
 
@@ -10,7 +11,7 @@ public sealed class Conv2d : Layer, ILinearLayer
     public Conv2d(string name, string input, string output, Tensor weight, Tensor? bias, long[] stride, long[] padding, long[] dilation, long groups)
         : base(name, [input], output)
     {
-        if (weight.Dimensions != 4) throw new ArgumentException($"Conv2d '{name}': weight must be 4-D [out, in/groups, kH, kW], got {weight}.");
+        if (weight.Dimensions != 4) throw new ArgumentException($"Conv2d '{name}': weight must be 4-D [out, in/groups, kH, kW], got {weight.Describe()}.");
         if (stride.Length != 2 || dilation.Length != 2 || padding.Length != 4)
             throw new ArgumentException($"Conv2d '{name}': stride and dilation take 2 values, padding 4 (top, left, bottom, right).");
         Weight = weight;
@@ -42,16 +43,21 @@ public sealed class Conv2d : Layer, ILinearLayer
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => ForwardWith(inputs[0], Weight, Bias);
 
     /// <summary>This convolution with other weights/bias (LRP rules use modified weights such as W⁺).</summary>
-    public Tensor ForwardWith(Tensor input, Tensor weight, Tensor? bias) =>
-        F.conv2d(input, weight, bias, Stride, Padding, Dilation, Groups);
+    public Tensor ForwardWith(Tensor input, Tensor weight, Tensor? bias)
+    {
+        if (HasSymmetricPadding) return F.conv2d(input, weight, bias, Stride, [Padding[0], Padding[1]], Dilation, Groups);
+        using Tensor padded = F.pad(input, [Padding[1], Padding[3], Padding[0], Padding[2]]);
+        return F.conv2d(padded, weight, bias, Stride, [0, 0], Dilation, Groups);
+    }
 
     /// <summary>The transpose (input-gradient) of this convolution with <paramref name="weight"/>, for an input shaped like <paramref name="input"/>.</summary>
     public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight)
     {
+        long[] shape = input.shape;
         if (HasSymmetricPadding)
-            return F.conv2d_backward(gradOutput, input, weight, Stride, [Padding[0], Padding[1]], Dilation, Groups).input!;
-        using Tensor padded = F.pad(input, [Padding[1], Padding[3], Padding[0], Padding[2]]);
-        using Tensor grad = F.conv2d_backward(gradOutput, padded, weight, Stride, null, Dilation, Groups).input!;
+            return LayerGradients.Conv2dInput(gradOutput, shape, weight, Stride, [Padding[0], Padding[1]], Dilation, Groups);
+        long[] paddedShape = [shape[0], shape[1], shape[2] + Padding[0] + Padding[2], shape[3] + Padding[1] + Padding[3]];
+        using Tensor grad = LayerGradients.Conv2dInput(gradOutput, paddedShape, weight, Stride, [0, 0], Dilation, Groups);
         return F.pad(grad, [-Padding[1], -Padding[3], -Padding[0], -Padding[2]]);
     }
 

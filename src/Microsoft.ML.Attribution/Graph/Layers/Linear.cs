@@ -1,5 +1,6 @@
-using static Microsoft.ML.Attribution.Torch.torch;
-using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Graph.Layers;
 
@@ -8,7 +9,7 @@ public sealed class Linear : Layer, ILinearLayer
 {
     public Linear(string name, string input, string output, Tensor weight, Tensor? bias) : base(name, [input], output)
     {
-        if (weight.Dimensions != 2) throw new ArgumentException($"Linear '{name}': weight must be 2-D [out, in], got {weight}.");
+        if (weight.Dimensions != 2) throw new ArgumentException($"Linear '{name}': weight must be 2-D [out, in], got {weight.Describe()}.");
         Weight = weight;
         Bias = bias;
     }

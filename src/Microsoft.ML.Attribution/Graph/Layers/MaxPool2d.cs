@@ -1,5 +1,6 @@
-using static Microsoft.ML.Attribution.Torch.torch;
-using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Graph.Layers;
 
@@ -53,7 +54,7 @@ public sealed class MaxPool2d : Layer
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) =>
         trace.Indices is { } indices
-            ? [F.max_pool2d_with_indices_backward(gradOutput, trace.Input, Kernel, Stride, [Padding[0], Padding[1]], Dilation, CeilMode, indices)]
+            ? [LayerGradients.MaxPool2dInput(gradOutput, trace.Input.shape, indices)]
             : base.Backward(trace, gradOutput);
 
     /// <summary>Gathers the tangent at the recorded winners (the adjoint of the scatter).</summary>

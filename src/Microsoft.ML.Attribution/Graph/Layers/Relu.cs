@@ -1,5 +1,6 @@
-using static Microsoft.ML.Attribution.Torch.torch;
-using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.Attribution.Graph.Layers;
 
@@ -11,7 +12,7 @@ public sealed class Relu : Layer
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => inputs[0].relu();
 
 
-    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [F.threshold_backward(gradOutput, trace.Output, 0)];
+    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [LayerGradients.Threshold(gradOutput, trace.Output, 0)];
 
     /// <summary>A diagonal Jacobian is its own transpose: the tangent is gated as the gradient is.</summary>
     public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => Backward(trace, tangents[0]!)[0];

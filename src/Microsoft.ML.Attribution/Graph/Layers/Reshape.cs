@@ -1,4 +1,5 @@
-using static Microsoft.ML.Attribution.Torch.torch;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attribution.Graph.Layers;
 

@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Onnx;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Attribution.Cli.Bench;
 
@@ -21,15 +22,15 @@ internal sealed class MethodWorkload : IBenchWorkload
     /// <summary>Captum's IntegratedGradients default n_steps.</summary>
     private const int CaptumDefaultSteps = 50;
 
-    public MethodWorkload(string method, string model, int batch, int size, IReadOnlyDictionary<string, string> options, Device device)
+    public MethodWorkload(string method, string model, int batch, int size, IReadOnlyDictionary<string, string> options, ComputeDevice device)
     {
         _model = model;
         _size = size;
         _network = ModelLoader.Load(ModelLocator.Find(model), device);
         _options = options;
         _method = MethodRegistry.Create(method, _network, options);
-        using var g = new Generator(1);
-        using (Tensor input = randn([batch, 3, size, size], g))
+        using var g = RandomGenerators.FromSeed(1);
+        using (Tensor input = randn([batch, 3, size, size], generator: g))
             _input = input.to(device, copy: true);
         Images = batch;
     }
@@ -98,9 +99,9 @@ internal sealed class MethodWorkload : IBenchWorkload
         using AttributionMap map = _method.Attribute(_input);
         using DisposeScope scope = NewDisposeScope();
         if (map.Extras.TryGetValue("steps", out Tensor? steps) && map.Extras.TryGetValue("relative_delta", out Tensor? delta))
-            Detail = $"{steps.item<double>():F0} steps, completeness error ≤ {delta.max().item<double>():P2}";
+            Detail = $"{steps.ItemAs<double>():F0} steps, completeness error ≤ {delta.max().ItemAs<double>():P2}";
         else if (map.Extras.TryGetValue("iterations", out Tensor? iterations))
-            Detail = $"{iterations.to(ScalarType.Float64).mean().item<double>():F0} Adam iterations per image (mean)";
+            Detail = $"{iterations.to(ScalarType.Float64).mean().ItemAs<double>():F0} Adam iterations per image (mean)";
     }
 
     public void Dispose()

@@ -2,8 +2,9 @@ using Attribution.Cli.Shared;
 using System.Text.Json.Nodes;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Onnx;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Attribution.Cli.Bench;
 
@@ -15,15 +16,15 @@ internal sealed class NetworkForward : IBenchWorkload
     private readonly string _model;
     private readonly int _size;
 
-    public NetworkForward(string model, int batch, int size, IReadOnlyDictionary<string, string> options, Device device)
+    public NetworkForward(string model, int batch, int size, IReadOnlyDictionary<string, string> options, ComputeDevice device)
     {
         _model = model;
         _size = size;
         _network = ModelLoader.Load(ModelLocator.Find(model), device);
         if (options.Keys.FirstOrDefault() is { } unknown)
             throw new ArgumentException($"forward takes no options, got '{unknown}'.");
-        using var g = new Generator(1);
-        using (Tensor input = randn([batch, 3, size, size], g))
+        using var g = RandomGenerators.FromSeed(1);
+        using (Tensor input = randn([batch, 3, size, size], generator: g))
             _input = input.to(device, copy: true);
         Images = batch;
     }

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
-using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace Attribution.Cli.Bench;
 
@@ -18,7 +19,7 @@ internal sealed class VggConvStack : IBenchWorkload
     {
         _batch = batch;
         _size = size;
-        using var g = new Generator(0);
+        using var g = RandomGenerators.FromSeed(0);
         long channels = 3;
         foreach (int width in Config)
         {
@@ -27,10 +28,10 @@ internal sealed class VggConvStack : IBenchWorkload
                 _layers.Add(null);
                 continue;
             }
-            _layers.Add((randn([width, channels, 3, 3], g) * 0.05, zeros(width)));
+            _layers.Add((randn([width, channels, 3, 3], generator: g) * 0.05, zeros(width)));
             channels = width;
         }
-        _input = randn([batch, 3, size, size], g);
+        _input = randn([batch, 3, size, size], generator: g);
     }
 
     public string Name => "conv-stack";

@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Attribution.Cli.Bench;
 using Attribution.Cli.Shared;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Microsoft.ML.Attribution.Tensors;
 using Spectre.Console;
 
 namespace Attribution.Cli.Commands;
@@ -38,41 +40,48 @@ internal static class BenchCommand
             int s = result.GetValue(size) ?? ModelLocator.InputSize(result.GetValue(model)!) ?? 224;
             torch.set_num_threads(result.GetValue(threads));
             var settings = (result.GetValue(options) ?? []).Select(o => o.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
-            Device on = DeviceOption.Parse(result.GetValue(device)!);
-            var workloads = new List<Func<IBenchWorkload>>();
+            ComputeDevice on = DeviceOption.Parse(result.GetValue(device)!);
+            var workloads = new List<(Func<IBenchWorkload> Create, Func<TorchSharpPlain?> Plain)>();
+            string? torchvisionName = ModelLocator.TorchvisionName(result.GetValue(model)!);
             switch (name)
             {
-                case "conv-stack": workloads.Add(() => new VggConvStack(b, s)); break;
+                case "conv-stack": workloads.Add((() => new VggConvStack(b, s), () => null)); break;
                 case "forward":
-                    workloads.Add(() => new NetworkForward(result.GetValue(model)!, b, s, settings, on));
+                    workloads.Add((() => new NetworkForward(result.GetValue(model)!, b, s, settings, on),
+                        () => TorchSharpPlain.Create(torchvisionName, "forward", b, s, on)));
                     break;
                 case "method":
                     foreach (string m in result.GetValue(methods) ?? ["gradient"])
-                        workloads.Add(() => new MethodWorkload(m, result.GetValue(model)!, b, s, settings, on));
+                        workloads.Add((() => new MethodWorkload(m, result.GetValue(model)!, b, s, settings, on),
+                            () => settings.Count == 0 ? TorchSharpPlain.Create(torchvisionName, m, b, s, on) : null));
                     break;
                 default:
                     Console.Error.WriteLine($"Unknown bench task '{name}'. Known: conv-stack, forward, method.");
                     return 2;
             }
-            var table = new Table().AddColumns("workload", "batch", "threads", "ours s/call", "torch s/call", "ours / torch", "ours s/image",
-                "ours peak MB", "torch peak MB");
+            var table = new Table().AddColumns("workload", "batch", "threads", "ours s/call", "torch s/call", "ours / torch",
+                "TorchSharp s/call", "ours / TorchSharp", "ours s/image", "ours peak MB", "torch peak MB");
             var rows = new JsonArray();
             using TorchReference? reference = result.GetValue(noTorch) ? null : TorchReference.Start();
-            foreach (var create in workloads)
+            foreach (var (create, createPlain) in workloads)
             {
                 using IBenchWorkload workload = create();
+                using TorchSharpPlain? plain = createPlain();
                 GC.Collect(); // the workload's set-up garbage (the importer already returned a large model's protobuf pages)
                 PeakMemory.Reset(); // from the resident model and input on, as the torch side measures
-                var (ours, theirs, ourPeak, theirPeak) = Measure(workload, reference, result.GetValue(rounds), result.GetValue(iterations));
+                var (ours, theirs, sharp, ourPeak, theirPeak) = Measure(workload, reference, plain, result.GetValue(rounds), result.GetValue(iterations));
                 double ratio = theirs is { } t ? ours / t : double.NaN;
+                double sharpRatio = sharp is { } p ? ours / p : double.NaN;
                 table.AddRow(workload.Name, workload.Images.ToString(), torch.get_num_threads().ToString(), ours.ToString("F4"),
-                    theirs?.ToString("F4") ?? "-", double.IsNaN(ratio) ? "-" : ratio.ToString("F3"), (ours / workload.Images).ToString("F4"),
+                    theirs?.ToString("F4") ?? "-", double.IsNaN(ratio) ? "-" : ratio.ToString("F3"),
+                    sharp?.ToString("F4") ?? "-", double.IsNaN(sharpRatio) ? "-" : sharpRatio.ToString("F3"), (ours / workload.Images).ToString("F4"),
                     ourPeak?.ToString("F0") ?? "-", theirPeak?.ToString("F0") ?? "-");
                 rows.Add(new JsonObject
                 {
                     ["workload"] = workload.Name, ["method"] = (workload as MethodWorkload)?.Method, ["size"] = s, ["batch"] = workload.Images,
                     ["threads"] = torch.get_num_threads(), ["medianSeconds"] = ours, ["torchMedianSeconds"] = theirs,
-                    ["ratio"] = double.IsNaN(ratio) ? null : ratio, ["peakMegabytes"] = ourPeak, ["torchPeakMegabytes"] = theirPeak,
+                    ["ratio"] = double.IsNaN(ratio) ? null : ratio, ["torchSharpMedianSeconds"] = sharp,
+                    ["torchSharpRatio"] = double.IsNaN(sharpRatio) ? null : sharpRatio, ["peakMegabytes"] = ourPeak, ["torchPeakMegabytes"] = theirPeak,
                     ["detail"] = (workload as MethodWorkload)?.Detail,
                 });
                 if ((workload as MethodWorkload)?.Detail is { } detail)
@@ -86,10 +95,16 @@ internal static class BenchCommand
         return command;
     }
 
-    private static (double ours, double? torch, double? ourPeak, double? torchPeak) Measure(IBenchWorkload workload, TorchReference? reference, int rounds, int iterations)
+    /// <summary>
+    /// Our side and torch in turn, round after round, so a slow spell of the machine hits both; then plain TorchSharp's rounds
+    /// (after our peak memory is read: it runs in our process).
+    /// </summary>
+    private static (double ours, double? torch, double? torchSharp, double? ourPeak, double? torchPeak) Measure(IBenchWorkload workload, TorchReference? reference,
+        TorchSharpPlain? plain, int rounds, int iterations)
     {
         var ours = new List<double>();
         var theirs = new List<double>();
+        var sharp = new List<double>();
         double? torchPeak = null;
         JsonObject? request = workload.TorchRequest;
         if (request != null)
@@ -108,6 +123,13 @@ internal static class BenchCommand
                 torchPeak = peak is { } p ? Math.Max(torchPeak ?? 0, p) : torchPeak;
             }
         }
-        return (Timing.Median(ours), theirs.Count > 0 ? Timing.Median(theirs) : null, PeakMemory.Megabytes(), torchPeak);
+        double? ourPeak = PeakMemory.Megabytes();
+        if (plain != null)
+        {
+            plain.Run(); // warm-up
+            for (int round = 0; round < rounds; round++)
+                sharp.AddRange(Timing.Measure(plain.Run, iterations));
+        }
+        return (Timing.Median(ours), theirs.Count > 0 ? Timing.Median(theirs) : null, sharp.Count > 0 ? Timing.Median(sharp) : null, ourPeak, torchPeak);
     }
 }

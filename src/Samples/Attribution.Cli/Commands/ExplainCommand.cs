@@ -5,9 +5,10 @@ using Attribution.Cli.Shared;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Methods;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
 using Spectre.Console;
-using static Microsoft.ML.Attribution.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Attribution.Cli.Commands;
 

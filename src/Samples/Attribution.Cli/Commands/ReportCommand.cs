@@ -7,9 +7,10 @@ using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Imaging;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Metrics;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
 using Spectre.Console;
-using static Microsoft.ML.Attribution.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Attribution.Cli.Commands;
 
@@ -61,7 +62,7 @@ internal static class ReportCommand
         ExplainCommand.RequireMethods(methods);
         MethodSettings methodSettings = common?.GetMethodSettings(result, methods) ?? MethodSettings.Parse([], methods);
         int batch = common?.GetBatch(result) ?? 16;
-        Microsoft.ML.Attribution.Torch.Device? device = common?.GetDevice(result);
+        ComputeDevice? device = common?.GetDevice(result);
         IReadOnlyList<ModelSpec> specs = ModelSetFile.Load(modelsFile);
 
         string output = Path.GetFullPath(settings.Output);

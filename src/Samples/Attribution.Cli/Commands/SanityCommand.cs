@@ -3,9 +3,10 @@ using System.Text.Json.Nodes;
 using Attribution.Cli.Shared;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Metrics;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
 using Spectre.Console;
-using static Microsoft.ML.Attribution.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Attribution.Cli.Commands;
 

@@ -5,10 +5,11 @@ using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Methods;
 using Microsoft.ML.Attribution.Metrics;
 using Microsoft.ML.Attribution.Onnx;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
 using Attribution.Cli.Shared;
 using Spectre.Console;
-using static Microsoft.ML.Attribution.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Attribution.Cli.Commands;
 
@@ -84,7 +85,7 @@ internal static class StudyCommand
     /// <summary>The value of a one-element tensor, which is freed here rather than left to the finalizer.</summary>
     private static double Scalar(Tensor value)
     {
-        using (value) return value.item<float>();
+        using (value) return value.ItemAs<float>();
     }
 
     private static IReadOnlyList<StudyVariant> Select(IReadOnlyList<StudyVariant> all, string[]? names)

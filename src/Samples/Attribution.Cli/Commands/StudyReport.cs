@@ -79,7 +79,7 @@ internal sealed record StudyReport(
         md.AppendLine("- seeds: z⁺ and α2β1 with 1 (their map is seed × a distribution, so the least likely class's negative logit would " +
             "flip it), ε and LRP-0 with the logit (their map is seed/f_t · x⊙∇f_t: LRP-0 = gradient × input); CLRP's own LRP pass is " +
             $"divided by its total as CLRP does; ε of lrp-epsilon = {F(StudyVariants.LrpEpsilon)};");
-        md.AppendLine($"- {Seconds:F0} s on {Microsoft.ML.Attribution.Torch.torch.get_num_threads()} threads.").AppendLine();
+        md.AppendLine($"- {Seconds:F0} s on {TorchSharp.torch.get_num_threads()} threads.").AppendLine();
         if (Note is { Length: > 0 }) md.AppendLine(Note).AppendLine();
         md.AppendLine("Similarities are means over the images. High = the map ignores the class (claims 16–18) or the weights (claim 19). " +
             "NaN = undefined: a map is constant, e.g. Grad-CAM with φ = negative is the ReLU of a non-positive sum, i.e. zero; " +

@@ -4,8 +4,9 @@ using Microsoft.ML.Attribution.Datasets;
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Imaging;
 using Microsoft.ML.Attribution.Metrics;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Attribution.Cli.Evaluation;
 
@@ -142,7 +143,7 @@ internal sealed class MethodEvaluation
     private static float[,] ToArray(Tensor map)
     {
         int height = (int)map.shape[0], width = (int)map.shape[1];
-        float[] flat = map.contiguous().data<float>();
+        float[] flat = map.contiguous().ToArray<float>();
         var result = new float[height, width];
         Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(float));
         return result;

@@ -1,3 +1,4 @@
+using Microsoft.ML.Attribution.Tensors;
 using Spectre.Console;
 
 namespace Attribution.Cli.Shared;
@@ -19,9 +20,10 @@ internal static class CommandRunner
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 2;
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException)
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException
+                                       or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ErrorText.Of(e))}");
             return 1;
         }
     }

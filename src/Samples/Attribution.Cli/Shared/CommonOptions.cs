@@ -1,3 +1,4 @@
+using Microsoft.ML.Attribution.Tensors;
 using System.CommandLine;
 using System.Globalization;
 
@@ -44,7 +45,10 @@ internal sealed class CommonOptions
     }
 
     /// <summary>The device asked for (see <see cref="DeviceOption"/>).</summary>
-    public Microsoft.ML.Attribution.Torch.Device GetDevice(ParseResult result) => DeviceOption.Parse(result.GetValue(Device) ?? "cpu");
+    public ComputeDevice GetDevice(ParseResult result) => DeviceOption.Parse(result.GetValue(Device) ?? "cpu");
+
+    /// <summary>The largest --size accepted (8192², three channels of float32: 805 MB per image).</summary>
+    public const int MaxSize = 8192;
 
     /// <summary>The preprocessing for a model whose input is <paramref name="modelSize"/> (0: not fixed).</summary>
     public Preprocessing GetPreprocessing(ParseResult result, int modelSize)
@@ -52,6 +56,8 @@ internal sealed class CommonOptions
         int size = result.GetValue(Size) ?? (modelSize > 0 ? modelSize : 224);
         if (size < 1)
             throw new CliUsageException($"--size must be positive, got {size}.");
+        if (size > MaxSize)
+            throw new CliUsageException($"--size {size} is larger than {MaxSize} pixels per side: the images would not fit in memory.");
         float[]? mean = ParseTriple(result.GetValue(Mean), "--mean");
         float[]? std = ParseTriple(result.GetValue(Std), "--std");
         if (std is not null && std.Any(s => !(s > 0)))

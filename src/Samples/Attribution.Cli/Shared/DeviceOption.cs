@@ -1,15 +1,17 @@
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Microsoft.ML.Attribution.Tensors;
 
 namespace Attribution.Cli.Shared;
 
 /// <summary>The --device value, checked: an unknown name or an unavailable CUDA is a usage error that says why.</summary>
 internal static class DeviceOption
 {
-    public static Device Parse(string text)
+    public static ComputeDevice Parse(string text)
     {
         try
         {
-            Device device = Device.Parse(text);
+            ComputeDevice device = ComputeDevice.Parse(text);
             device.EnsureAvailable();
             return device;
         }

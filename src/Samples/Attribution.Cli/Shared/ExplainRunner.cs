@@ -1,3 +1,4 @@
+using Microsoft.ML.Attribution.Tensors;
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Attribution.Graph;
@@ -62,7 +63,7 @@ internal sealed class ExplainRunner(Network network, Preprocessing preprocessing
                 catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
                 {
                     // ML.NET's LoadImages throws from the getter for a missing or undecodable file.
-                    failures.Add($"{items[index].Source}: {e.Message}");
+                    failures.Add($"{items[index].Source}: {ErrorText.Of(e)}");
                     continue;
                 }
                 byIndex[index] = Normalize(values.DenseValues().ToArray());

@@ -1,6 +1,7 @@
 using Microsoft.ML.Attribution.Maps;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
 namespace Attribution.Cli.Shared;
 
@@ -13,14 +14,18 @@ internal static class InputCollector
     {
         var items = new List<InputItem>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var emptyFolders = new List<string>();
         foreach (string input in inputs)
         {
             if (Directory.Exists(input))
             {
                 IEnumerable<string> files = Directory.EnumerateFiles(input)
                     .Where(f => ImageExtensions.Contains(Path.GetExtension(f)) || IsNpy(f)).Order(StringComparer.Ordinal);
+                int before = items.Count;
                 foreach (string file in files)
                     AddFile(file, items, names);
+                if (items.Count == before)
+                    emptyFolders.Add(input);
             }
             else if (File.Exists(input))
             {
@@ -32,7 +37,9 @@ internal static class InputCollector
             }
         }
         if (items.Count == 0)
-            throw new CliUsageException("No inputs: give image files, folders of images, or .npy tensors with --input.");
+            throw new CliUsageException(emptyFolders.Count > 0
+                ? $"No inputs: the folder{(emptyFolders.Count > 1 ? "s" : "")} '{string.Join("', '", emptyFolders)}' hold{(emptyFolders.Count > 1 ? "" : "s")} no images ({string.Join(" ", ImageExtensions.Order())}) or .npy tensors."
+                : "No inputs: give image files, folders of images, or .npy tensors with --input.");
         return items;
     }
 
@@ -57,7 +64,7 @@ internal static class InputCollector
             throw new CliUsageException($"Cannot read '{file}': {e.Message}");
         }
         if (loaded.dtype is not (ScalarType.Float32 or ScalarType.Float64) || loaded.Dimensions is not (3 or 4))
-            throw new CliUsageException($"'{file}' must hold float32 inputs [N,C,H,W] or [C,H,W]; it holds {loaded}.");
+            throw new CliUsageException($"'{file}' must hold float32 inputs [N,C,H,W] or [C,H,W]; it holds {loaded.Describe()}.");
         Tensor batch = (loaded.Dimensions == 3 ? loaded.unsqueeze(0) : loaded).to(ScalarType.Float32).contiguous();
         int n = (int)batch.shape[0], c = (int)batch.shape[1], h = (int)batch.shape[2], w = (int)batch.shape[3];
         for (int i = 0; i < n; i++)

@@ -1,8 +1,9 @@
 using Microsoft.ML.Attribution.Imaging;
 using Microsoft.ML.Attribution.Maps;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
 using Microsoft.ML.Attribution.Transforms;
-using static Microsoft.ML.Attribution.Torch.torch;
+using static TorchSharp.torch;
 
 namespace Attribution.Cli.Shared;
 
@@ -14,7 +15,7 @@ internal static class MapImages
     {
         using DisposeScope scope = NewDisposeScope();
         Tensor map = tensor(row.Map, [1, row.Channels, row.Height, row.Width]);
-        return MapReduction.Reduce(map, reduction ?? ChannelReductionDefaults.For(method)).data<float>();
+        return MapReduction.Reduce(map, reduction ?? ChannelReductionDefaults.For(method)).ToArray<float>();
     }
 
     /// <summary>The picture the map is drawn over: the original image file, or a .npy input scaled to [0, 255] per image.</summary>

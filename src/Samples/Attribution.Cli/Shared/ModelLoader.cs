@@ -1,6 +1,8 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Onnx;
-using Microsoft.ML.Attribution.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Microsoft.ML.Attribution.Tensors;
 
 namespace Attribution.Cli.Shared;
 
@@ -8,7 +10,7 @@ namespace Attribution.Cli.Shared;
 internal static class ModelLoader
 {
     /// <summary>Imports the model and moves its weights to <paramref name="device"/> once (the CPU when null).</summary>
-    public static Network Load(string path, Device? device = null)
+    public static Network Load(string path, ComputeDevice? device = null)
     {
         if (!File.Exists(path))
             throw new CliUsageException($"--model '{path}' does not exist.");
@@ -18,7 +20,7 @@ internal static class ModelLoader
             if (device is null || device == network.Device)
                 return network;
             using (network)
-                return network.To(device);
+                return network.To(device.Value);
         }
         catch (OnnxImportException e)
         {

@@ -1,14 +1,15 @@
 using System.Text.Json;
 using Microsoft.ML.Attribution.Maps;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
-using F = Microsoft.ML.Attribution.Torch.torch.nn.functional;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
-namespace Microsoft.ML.Attribution.Tests.Torch;
+namespace Microsoft.ML.Attribution.Tests.Tensors;
 
 /// <summary>
-/// Every op of the binding against values computed by Debian's PyTorch (tools/make_op_fixtures.py, float64 inputs).
-/// Each case name maps to the same computation written with our API.
+/// Every TorchSharp op the library uses, and our layer gradients, against values computed by Debian's PyTorch
+/// (tools/make_op_fixtures.py, float64 inputs): each case name maps to the same computation written with TorchSharp.
 /// </summary>
 [TestClass]
 public sealed class OpFixtureTests : TorchTest
@@ -48,32 +49,32 @@ public sealed class OpFixtureTests : TorchTest
         ["clamp"] = i => [i[0].clamp(-0.5, 0.7), i[0].clamp_min(0), i[0].clamp_max(-0.1)],
         ["leaky_relu"] = i => [F.leaky_relu(i[0], 0.2)],
         ["sum"] = i => [i[0].sum(), i[0].sum(1), i[0].sum([0, 2], keepdim: true)],
-        ["mean"] = i => [i[0].mean(), i[0].mean(2), i[0].mean([1, 2], keepdim: true)],
+        ["mean"] = i => [i[0].mean(), i[0].mean([2]), i[0].mean([1, 2], keepdim: true)],
         ["amax_amin"] = i => [i[0].amax(), i[0].amax(1), i[0].amin([0, 2], keepdim: true)],
         ["max_dim"] = i => { var (v, k) = i[0].max(1); return [v, k]; },
         ["argmax"] = i => [i[0].argmax(), i[0].argmax(2), i[0].argmin(0, keepdim: true)],
         ["topk"] = i => { var (v, k) = i[0].topk(3, dim: 2); return [v, k]; },
         ["softmax"] = i => [i[0].softmax(1), i[0].log_softmax(-1), i[0].logsumexp(1)],
-        ["var_std_norm"] = i => [i[0].var(), i[0].std([0, 2], keepdim: true), i[0].norm([1])],
+        ["var_std_norm"] = i => [i[0].var(), i[0].std([0, 2], keepdim: true), i[0].norm(1)],
         ["cumsum"] = i => [i[0].cumsum(2)],
-        ["quantile"] = i => [i[0].flatten().quantile(0.9), i[0].quantile(0.25, dim: 2)],
-        ["prod"] = i => [i[0].prod(), i[0].prod([1])],
+        ["quantile"] = i => [i[0].flatten().quantile(tensor(0.9), 0), i[0].quantile(tensor(0.25), dim: 2)],
+        ["prod"] = i => [i[0].prod(), i[0].prod(1)],
         ["permute_flatten"] = i => [i[0].permute(2, 0, 1), i[0].flatten(1), i[0].transpose(0, 2)],
         ["cat_stack"] = i => [cat([i[0], i[1]], 1), stack([i[0], i[1]], 0)],
-        ["narrow_select"] = i => [i[0].narrow(2, 1, 3), i[0].select(1, 2), i[0].slice(1, 0, 4, 2).slice(2, 1, 4)],
+        ["narrow_select"] = i => [i[0].narrow(2, 1, 3), i[0].select(1, 2), i[0].slice(1, 0, 4, 2).slice(2, 1, 4, 1)],
         ["index_select"] = i => [i[0].index_select(1, i[1])],
         ["gather"] = i => [i[0].gather(2, i[1])],
         ["scatter_add"] = i => [zeros([3, 4, 5], ScalarType.Float64).scatter_add(2, i[1], i[0].narrow(2, 0, 2).contiguous())],
         ["expand"] = i => [i[0].expand(3, 4, 5)],
-        ["matmul"] = i => [i[0].matmul(i[1]), addmm(ones([3], ScalarType.Float64), i[0], i[1], beta: 0.5, alpha: 2.0)],
+        ["matmul"] = i => [i[0].matmul(i[1]), addmm(ones([3], ScalarType.Float64), i[0], i[1], beta: 0.5f, alpha: 2.0f)],
         ["linear"] = i => [F.linear(i[0], i[1], i[2])],
         ["conv2d"] = i =>
         [
-            F.conv2d(i[0], i[1], i[2], stride: [2], padding: [1], dilation: [1], groups: 2),
-            F.conv2d(i[0], i[1], i[2], stride: [1, 2], padding: [2, 1], dilation: [2], groups: 2),
-            F.conv2d(i[0], i[1], null, padding: [1, 0, 2, 1], groups: 2), // asymmetric: top 1, left 0, bottom 2, right 1
+            F.conv2d(i[0], i[1], i[2], strides: [2], padding: [1], dilation: [1], groups: 2),
+            F.conv2d(i[0], i[1], i[2], strides: [1, 2], padding: [2, 1], dilation: [2], groups: 2),
+            F.conv2d(F.pad(i[0], [0, 1, 1, 2]), i[1], null, groups: 2), // asymmetric: top 1, left 0, bottom 2, right 1
         ],
-        ["conv_transpose2d"] = i => [F.conv_transpose2d(i[0], i[1], null, stride: [2], padding: [1], output_padding: [1])],
+        ["conv_transpose2d"] = i => [F.conv_transpose2d(i[0], i[1], null, strides: [2], padding: [1], output_padding: [1])],
         ["max_pool2d"] = i =>
         [
             F.max_pool2d(i[0], [3], [2], [1]),
@@ -86,7 +87,7 @@ public sealed class OpFixtureTests : TorchTest
             F.avg_pool2d(i[0], [3], [2], [1], count_include_pad: false),
             F.avg_pool2d(i[0], [2], [2], ceil_mode: true, count_include_pad: false),
         ],
-        ["adaptive_avg_pool2d"] = i => [F.adaptive_avg_pool2d(i[0], [3, 4]), F.adaptive_avg_pool2d(i[0], [1])],
+        ["adaptive_avg_pool2d"] = i => [F.adaptive_avg_pool2d(i[0], [3, 4]), F.adaptive_avg_pool2d(i[0], [1, 1])],
         ["batch_norm"] = i => [F.batch_norm(i[0], i[1], i[2], i[3], i[4], eps: 1e-3)],
         ["interpolate"] = i =>
         [
@@ -101,14 +102,14 @@ public sealed class OpFixtureTests : TorchTest
             F.pad(i[0], [1, 1, 2, 0], PaddingModes.Replicate),
             F.pad(i[0], [-1, 2, 0, -2], value: 0.5),
         ],
-        ["grad_conv2d"] = i => [F.conv2d_backward(i[2], i[0], i[1], stride: [2], padding: [1], groups: 2).input!],
+        ["grad_conv2d"] = i => [LayerGradients.Conv2dInput(i[2], i[0].shape, i[1], [2], [1], [1], 2)],
         ["grad_max_pool2d"] = i =>
         {
             var (_, indices) = F.max_pool2d_with_indices(i[0], [3], [2], [1]);
-            return [F.max_pool2d_with_indices_backward(i[1], i[0], [3], [2], [1], null, false, indices)];
+            return [LayerGradients.MaxPool2dInput(i[1], i[0].shape, indices)];
         },
         ["grad_avg_pool2d"] = i => [F.avg_pool2d_backward(i[1], i[0], [3], [2], [1], count_include_pad: false)],
-        ["grad_adaptive_avg_pool2d"] = i => [F.adaptive_avg_pool2d_backward(i[1], i[0])],
+        ["grad_adaptive_avg_pool2d"] = i => [LayerGradients.AdaptiveAvgPool2dInput(i[1], i[0].shape)],
         ["grad_linear"] = i => [i[2].matmul(i[1])],
     };
 
@@ -139,7 +140,7 @@ public sealed class OpFixtureTests : TorchTest
         {
             Tensor expected = Npy.Load(FixturePath("ops", $"{name}.out{j}.npy"));
             Assert.AreEqual(expected.dtype, actual[j].dtype, $"{name} output {j} dtype");
-            double scale = Math.Max(1.0, expected.numel() == 0 ? 0 : expected.to(ScalarType.Float64).abs().max().item<double>());
+            double scale = Math.Max(1.0, expected.numel() == 0 ? 0 : expected.to(ScalarType.Float64).abs().max().ItemAs<double>());
             AssertClose(expected, actual[j], 1e-12 * scale, $"{name} output {j}");
         }
     }

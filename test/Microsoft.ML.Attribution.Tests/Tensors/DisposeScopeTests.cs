@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using Microsoft.ML.Attribution.Torch;
-using static Microsoft.ML.Attribution.Torch.torch;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attribution.Tests.Torch;
+namespace Microsoft.ML.Attribution.Tests.Tensors;
 
 [TestClass]
 public sealed class DisposeScopeTests : TorchTest
@@ -17,7 +18,7 @@ public sealed class DisposeScopeTests : TorchTest
             Tensor b = a * 2;
             Tensor c = b.sum();
             Assert.AreEqual(before + 3, Tensor.TotalCount);
-            Assert.AreEqual(3, scope.Count);
+            Assert.AreEqual(3, scope.DisposablesCount);
         }
         Assert.AreEqual(before, Tensor.TotalCount);
     }
@@ -32,9 +33,9 @@ public sealed class DisposeScopeTests : TorchTest
             Tensor t = arange(5.0);
             result = (t * t).sum().MoveToOuterDisposeScope();
         }
-        Assert.IsFalse(result.IsDisposed);
-        Assert.AreEqual(30L, result.item<long>());
-        Assert.AreEqual(1, outer.Count);
+        Assert.IsFalse(result.IsInvalid);
+        Assert.AreEqual(30L, result.ItemAs<long>());
+        Assert.AreEqual(1, outer.DisposablesCount);
     }
 
     [TestMethod]
@@ -43,7 +44,7 @@ public sealed class DisposeScopeTests : TorchTest
         long before = Tensor.TotalCount;
         using Tensor r = WrappedTensorDisposeScope(() => (ones(4) + ones(4)).mean());
         Assert.AreEqual(before + 1, Tensor.TotalCount);
-        Assert.AreEqual(2.0, r.item<double>(), 0.0);
+        Assert.AreEqual(2.0, r.ItemAs<double>(), 0.0);
     }
 
     [TestMethod]
@@ -54,9 +55,9 @@ public sealed class DisposeScopeTests : TorchTest
         Tensor drop = zeros(2);
         Tensor mine = ones(1).DetachFromDisposeScope();
         scope.DisposeEverythingBut(keep);
-        Assert.IsFalse(keep.IsDisposed);
-        Assert.IsTrue(drop.IsDisposed);
-        Assert.IsFalse(mine.IsDisposed);
+        Assert.IsFalse(keep.IsInvalid);
+        Assert.IsTrue(drop.IsInvalid);
+        Assert.IsFalse(mine.IsInvalid);
         mine.Dispose();
     }
 
@@ -70,7 +71,7 @@ public sealed class DisposeScopeTests : TorchTest
         outer.Dispose();
         Tensor b = ones(2); // still owned by the open inner scope
         inner.Dispose();
-        Assert.IsTrue(a.IsDisposed && b.IsDisposed);
+        Assert.IsTrue(a.IsInvalid && b.IsInvalid);
         Assert.AreEqual(before, Tensor.TotalCount);
         using Tensor c = ones(1); // no scope is current any more
         Assert.AreEqual(before + 1, Tensor.TotalCount);
@@ -80,7 +81,7 @@ public sealed class DisposeScopeTests : TorchTest
     public void Hundred_thousand_ops_in_scopes_leave_nothing_behind()
     {
         long before = Tensor.TotalCount;
-        using Tensor x = rand(8, 8);
+        using Tensor x = rand(8);
         void Run(int scopes)
         {
             for (int i = 0; i < scopes; i++)
