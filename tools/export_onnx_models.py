@@ -169,6 +169,23 @@ def torchvision_models(out_dir, names):
         export(model, name, 224, out_dir, batch=2, variants=variants)
 
 
+def module_twin(out_dir):
+    """TorchVision's resnet18 (10 classes, seeded weights) twice: as ONNX, and as a state_dict for TorchSharp.PyBridge, so
+    the same weights can be explained as an imported graph and as a TorchSharp nn.Module."""
+    import torchvision
+    stem = os.path.join(out_dir, "resnet18_twin")
+    if os.path.exists(stem + ".pt") and os.path.exists(stem + ".onnx"):
+        return
+    torch.manual_seed(3000)
+    model = torchvision.models.resnet18(weights=None, num_classes=10)
+    randomize_bn(model, 3001)
+    model.eval()
+    torch.onnx.export(model, torch.zeros(1, 3, 64, 64), stem + ".onnx", opset_version=13, do_constant_folding=False,
+                      input_names=["input"], output_names=["output"], dynamic_axes={"input": {0: "N"}, "output": {0: "N"}})
+    torch.save(model.state_dict(), stem + ".pt")
+    print("exported", stem, flush=True)
+
+
 if __name__ == "__main__":
     kind, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
@@ -179,5 +196,7 @@ if __name__ == "__main__":
         names = sys.argv[3].split(",") if len(sys.argv) > 3 else \
             ["resnet18", "resnet50", "vgg16", "vgg16_bn", "densenet121", "squeezenet1_1", "mobilenet_v2", "googlenet"]
         torchvision_models(out, names)
+    elif kind == "module-twin":
+        module_twin(out)
     else:
         sys.exit(f"unknown kind {kind}")

@@ -17,7 +17,17 @@ public abstract class AttributionMethod : IAttributionMethod, IDisposable
         if (network.Inputs.Count != 1)
             throw new ArgumentException($"Attribution needs a single-input network; this one has {network.Inputs.Count} inputs.", nameof(network));
         Network = network;
+        if (!ExplainsOpaqueModules && network.Layers.Any(l => l is Modules.ModuleLayer))
+            throw new NotSupportedException(
+                $"{GetType().Name} applies rules per layer kind, so it needs the imported graph (an ONNX model); a TorchSharp module is opaque to it. " +
+                "On a module use gradient, gradient-x-input, integrated-gradients, smoothgrad, occlusion, rise, or — with a CAM layer — gradcam, gradcam-plus-plus, scorecam.");
     }
+
+    /// <summary>
+    /// Whether the method needs only forwards and autograd, so it can explain a TorchSharp module wrapped by
+    /// <see cref="Modules.ModuleNetwork"/> (whose layers are opaque). Rule-based methods leave it false.
+    /// </summary>
+    protected virtual bool ExplainsOpaqueModules => false;
 
     public abstract string Name { get; }
 

@@ -28,7 +28,11 @@ public abstract class CamMethod : AttributionMethod
     {
         ArgumentNullException.ThrowIfNull(network);
         Layer layer;
-        if (layerName is null) layer = network.LastConvolutionalBlock;
+        Layer? moduleSplit = network.Layers.FirstOrDefault(l => l is Modules.ModuleLayer { Part: Modules.ModulePart.Head });
+        if (layerName is null && moduleSplit is not null) layer = moduleSplit;
+        else if (layerName is null && network.Layers.Any(l => l is Modules.ModuleLayer))
+            throw new ArgumentException("CAM methods on a TorchSharp module need its CAM layer: wrap it with ModuleNetwork.Create(module, shape, camLayer: \"layer4\") (a submodule name).", nameof(layerName));
+        else if (layerName is null) layer = network.LastConvolutionalBlock;
         else if (network.Contains(layerName)) layer = network[layerName];
         else
         {

@@ -14,6 +14,8 @@ public sealed class GradCam : CamMethod
 
     public GradCamOptions Options { get; }
 
+    protected override bool ExplainsOpaqueModules => true;
+
     public override string Name => "gradcam";
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)

@@ -16,6 +16,8 @@ public sealed class GradCamPlusPlus : CamMethod
 
     public GradCamPlusPlusOptions Options { get; }
 
+    protected override bool ExplainsOpaqueModules => true;
+
     public override string Name => "gradcam-plus-plus";
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)

@@ -7,6 +7,8 @@ namespace Microsoft.ML.Attribution.Methods;
 /// <summary>Gradient ⊙ input (signed); equals LRP-0 on ReLU networks.</summary>
 public sealed class GradientTimesInput(Network network) : BackwardMethod(network)
 {
+    protected override bool ExplainsOpaqueModules => true;
+
     public override string Name => "gradient-x-input";
 
     protected override bool FoldsBatchNorm => true;

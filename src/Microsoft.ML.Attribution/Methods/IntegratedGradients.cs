@@ -36,6 +36,8 @@ public sealed class IntegratedGradients : AttributionMethod
 
     public IntegratedGradientsOptions Options { get; }
 
+    protected override bool ExplainsOpaqueModules => true;
+
     public override string Name => "integrated-gradients";
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)

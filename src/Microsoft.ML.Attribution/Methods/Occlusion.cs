@@ -29,6 +29,8 @@ public sealed class Occlusion : AttributionMethod
 
     public OcclusionOptions Options { get; }
 
+    protected override bool ExplainsOpaqueModules => true;
+
     public override string Name => "occlusion";
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)

@@ -27,6 +27,8 @@ public sealed class Rise : AttributionMethod
 
     public RiseOptions Options { get; }
 
+    protected override bool ExplainsOpaqueModules => true;
+
     public override string Name => "rise";
 
     /// <summary>All N masks the options generate for an H×W input, [N, 1, H, W] (for inspection and export; the method builds them per batch).</summary>

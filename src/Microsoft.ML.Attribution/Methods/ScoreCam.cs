@@ -18,6 +18,8 @@ public sealed class ScoreCam : CamMethod
 
     public ScoreCamOptions Options { get; }
 
+    protected override bool ExplainsOpaqueModules => true;
+
     public override string Name => "scorecam";
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)

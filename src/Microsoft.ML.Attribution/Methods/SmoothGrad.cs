@@ -30,6 +30,8 @@ public sealed class SmoothGrad : AttributionMethod
 
     public IAttributionMethod Inner => _inner;
 
+    protected override bool ExplainsOpaqueModules => true;
+
     public override string Name => Options.Aggregation switch
     {
         NoiseAggregation.SmoothGradSquared => "smoothgrad-squared",

@@ -62,7 +62,9 @@ public static class SafeAutograd
         Tensor touch = inputs.Select(input => input.sum() * 0.0).Aggregate((a, b) => a + b);
         kept.Add(touch);
         if (gradOutputs is not null) seeds.Add(ones_like(touch));
-        IList<Tensor> grads = torch.autograd.grad(kept, inputs.ToList(), gradOutputs is null ? null : seeds, retainGraph, createGraph);
+        IList<Tensor> grads;
+        using (Runtime.OneDnnSwitch.Disabled()) // libtorch's oneDNN convolution backward is wrong for few-channel float32 convolutions
+            grads = torch.autograd.grad(kept, inputs.ToList(), gradOutputs is null ? null : seeds, retainGraph, createGraph);
         var result = new Tensor[grads.Count];
         for (int i = 0; i < result.Length; i++)
         {

@@ -147,6 +147,30 @@ public sealed class LayerGradientsTests : TorchTest
     }
 
     [TestMethod]
+    [DataRow(3, 64, 1)]
+    [DataRow(4, 1, 1)]
+    [DataRow(1, 4, 2)]
+    public void Checked_autograd_through_few_channel_float32_convolutions_is_exact(int outChannels, int inChannels, int stride)
+    {
+        // libtorch's oneDNN backward is wrong here; SafeAutograd switches oneDNN off around autograd.
+        using DisposeScope scope = NewDisposeScope();
+        using var g = RandomGenerators.FromSeed(outChannels * 10 + inChannels);
+        Tensor w = randn([outChannels, inChannels, 3, 3], ScalarType.Float64, generator: g);
+        Tensor x = randn([8, inChannels, 32, 32], ScalarType.Float64, generator: g);
+        long[] s = [stride], p = [1];
+        Tensor seed = randn(F.conv2d(x, w, null, s, p).shape, ScalarType.Float64, generator: g);
+        Tensor expected = InputGrad(t => F.conv2d(t, w, null, s, p), x, seed);
+        Tensor w32 = w.to(ScalarType.Float32), seed32 = seed.to(ScalarType.Float32);
+        for (int call = 0; call < 4; call++)
+        {
+            Tensor leaf = x.to(ScalarType.Float32).requires_grad_();
+            Tensor y = F.conv2d(leaf, w32, null, s, p);
+            Tensor actual = SafeAutograd.Grad([y], [leaf], [seed32])[0].to(ScalarType.Float64);
+            AssertClose(expected, actual, 1e-4 * Range(expected), $"call {call}");
+        }
+    }
+
+    [TestMethod]
     [DataRow(3, 2, 1, false)]
     [DataRow(3, 2, 1, true)]
     [DataRow(2, 2, 0, true)]
