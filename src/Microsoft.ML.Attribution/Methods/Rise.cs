@@ -100,7 +100,7 @@ public sealed class Rise : AttributionMethod
                     Tensor masked = input.narrow(0, n, 1) * masks;
                     Tensor rowTargets = targetIndex.narrow(0, n, 1).expand(count);
                     Tensor weights = PerturbationScores.Of(Network, masked, rowTargets, Options.Score).to(ScalarType.Float64);
-                    saliency.narrow(0, n, 1).add_(weights.reshape(1, count).matmul(flatMasks));
+                    saliency.narrow(0, n, 1).add_(CheckedMatMul.Of(weights.reshape(1, count), flatMasks));
                     done += count;
                     Progress?.Report((double)done / total);
                 }

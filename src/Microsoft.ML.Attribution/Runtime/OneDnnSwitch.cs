@@ -7,10 +7,12 @@ namespace Microsoft.ML.Attribution.Runtime;
 /// libtorch's process-wide switch for its oneDNN (MKL-DNN) CPU kernels — Python's <c>torch.backends.mkldnn.enabled</c> —
 /// which TorchSharp does not expose, reached through libtorch's exported C++ entry points. Used around autograd: libtorch
 /// 2.10's oneDNN convolution backward returns wrong input gradients in float32 for convolutions with few output channels,
-/// while the native kernels it falls back to are right. Where the entry points are not found (another platform's name
-/// mangling), nothing is switched.
+/// while the native kernels it falls back to are right; and a whole-model backward of TorchVision's resnet50 with parameter
+/// gradients ends the process with SIGFPE inside oneDNN on this machine's CPU. Code of yours that calls TorchSharp's
+/// autograd directly should run it inside <c>using (OneDnnSwitch.Disabled())</c>. Where the entry points are not found
+/// (another platform's name mangling), nothing is switched.
 /// </summary>
-internal static unsafe class OneDnnSwitch
+public static unsafe class OneDnnSwitch
 {
     private static readonly Lock s_lock = new();
     private static bool s_resolved;

@@ -104,8 +104,8 @@ public static class LayerGradients
         }
         using Tensor rows = WindowAverages(oh, h, gradOutput.dtype, gradOutput.device);
         using Tensor columns = WindowAverages(ow, w, gradOutput.dtype, gradOutput.device);
-        using Tensor left = rows.t().matmul(gradOutput);
-        return left.matmul(columns);
+        using Tensor left = CheckedMatMul.Of(rows.t(), gradOutput);
+        return CheckedMatMul.Of(left, columns);
     }
 
     /// <summary>dL/dx of relu-like gates: the gradient where <paramref name="input"/> &gt; threshold, else 0 (NaN inputs give 0).</summary>

@@ -27,7 +27,7 @@ public sealed class Linear : Layer, ILinearLayer
     public Tensor ForwardWith(Tensor input, Tensor weight, Tensor? bias) => F.linear(input, weight, bias);
 
     /// <summary>The transpose of x ↦ x·Wᵀ: g ↦ g·W (the input only fixes the shape, which the product already has).</summary>
-    public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight) => gradOutput.matmul(weight);
+    public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight) => CheckedMatMul.Of(gradOutput, weight);
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [TransposeWith(gradOutput, trace.Input, Weight)];
 
@@ -69,10 +69,10 @@ public sealed class Linear : Layer, ILinearLayer
         {
             using Tensor weight = modifier.Apply(Weight.narrow(0, start, count));
             using Tensor part = gradOutput.narrow(-1, start, count);
-            if (sum is null) sum = part.matmul(weight);
+            if (sum is null) sum = CheckedMatMul.Of(part, weight);
             else
             {
-                using Tensor product = part.matmul(weight);
+                using Tensor product = CheckedMatMul.Of(part, weight);
                 sum.add_(product);
             }
         }

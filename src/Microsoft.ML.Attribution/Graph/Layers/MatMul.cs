@@ -8,7 +8,7 @@ public sealed class MatMul : Layer
 {
     public MatMul(string name, string left, string right, string output) : base(name, [left, right], output) { }
 
-    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => inputs[0].matmul(inputs[1]);
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => CheckedMatMul.Of(inputs[0], inputs[1]);
 
     public override Layer CloneWith(Func<Tensor, Tensor> map) => WithShapesOf(new MatMul(Name, Inputs[0], Inputs[1], Output));
 }

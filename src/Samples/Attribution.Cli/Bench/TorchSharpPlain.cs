@@ -52,7 +52,9 @@ internal sealed class TorchSharpPlain : IDisposable
         Tensor x = _input.detach().requires_grad_();
         Tensor logits = _model.call(x);
         Tensor top = logits.argmax(1, keepdim: true);
-        logits.gather(1, top).sum().backward();
+        // Truly plain, libtorch 2.10's oneDNN backward ends the process (SIGFPE) on ResNet50 here: oneDNN is off for the backward.
+        using (Microsoft.ML.Attribution.Runtime.OneDnnSwitch.Disabled())
+            logits.gather(1, top).sum().backward();
         Tensor map = _task == "gradient" ? x.grad! : x.grad! * x;
         map.sum().ItemAs<double>(); // on a GPU, wait for the result as our side does when it reads its map
     }
