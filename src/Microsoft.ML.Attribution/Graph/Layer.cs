@@ -47,18 +47,29 @@ public abstract class Layer : IDisposable
     /// The gradient with respect to each input given the gradient of the output (vector-Jacobian product).
     /// Default: libtorch autograd on a recomputation; kinds on the hot path override it with explicit ops.
     /// </summary>
-    public virtual Tensor[] Backward(LayerTrace trace, Tensor gradOutput)
+    public virtual Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => BackwardThroughAutograd(trace, gradOutput, createGraph: false);
+
+    /// <summary>
+    /// The vector-Jacobian product by autograd on a recomputation of this layer from detached copies of its recorded inputs;
+    /// integer inputs (indices, shapes) get zeros. With <paramref name="createGraph"/> the result is itself differentiable.
+    /// </summary>
+    internal Tensor[] BackwardThroughAutograd(LayerTrace trace, Tensor gradOutput, bool createGraph)
     {
         using var grad = enable_grad();
         Tensor[] leaves = trace.Inputs.Select(t => t.detach().requires_grad_(t.dtype is ScalarType.Float32 or ScalarType.Float64)).ToArray();
-        using Tensor output = Forward(leaves, null);
-        Tensor[] differentiable = leaves.Where(l => l.requires_grad).ToArray();
-        Tensor?[] grads = SafeAutograd.Grad([output], differentiable, [gradOutput], allowUnused: true);
-        var result = new Tensor[leaves.Length];
-        for (int i = 0, j = 0; i < leaves.Length; i++)
-            result[i] = leaves[i].requires_grad ? grads[j++] ?? zeros_like(leaves[i]) : zeros_like(leaves[i]);
-        foreach (Tensor leaf in leaves) leaf.Dispose();
-        return result;
+        try
+        {
+            using Tensor output = Forward(leaves, null);
+            Tensor[] grads = SafeAutograd.Grad([output], leaves.Where(l => l.requires_grad).ToArray(), [gradOutput], createGraph: createGraph, allowUnused: true);
+            var result = new Tensor[leaves.Length];
+            for (int i = 0, j = 0; i < leaves.Length; i++)
+                result[i] = leaves[i].requires_grad ? grads[j++] : zeros_like(leaves[i]);
+            return result;
+        }
+        finally
+        {
+            foreach (Tensor leaf in leaves) leaf.Dispose();
+        }
     }
 
     /// <summary>

@@ -70,10 +70,6 @@ public static class Npy
         foreach (long extent in shape)
             count = extent == 0 || count <= long.MaxValue / Math.Max(extent, 1) ? count * extent
                 : throw new InvalidDataException($"shape ({string.Join(", ", shape)}) holds more elements than can be addressed.");
-        long available = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
-        int elementSize = descr switch { "<f8" or "<i8" => 8, "<f4" or "<i4" => 4, _ => 1 };
-        if (count > available / elementSize)
-            throw new InvalidDataException($"truncated: shape ({string.Join(", ", shape)}) needs {count:N0} elements but the file holds only {available:N0} data bytes.");
 
         return descr switch
         {
@@ -139,6 +135,10 @@ public static class Npy
 
     private static Tensor ReadData<T>(Stream stream, long[] shape, long count) where T : unmanaged
     {
+        // Checked before allocating: a corrupt shape must not ask for gigabytes the file cannot hold.
+        long available = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
+        if (count > available / System.Runtime.CompilerServices.Unsafe.SizeOf<T>())
+            throw new InvalidDataException($"truncated: shape ({string.Join(", ", shape)}) needs {count:N0} elements but the file holds only {available:N0} data bytes.");
         var data = new T[count];
         Span<byte> bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan());
         int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);

@@ -185,7 +185,7 @@ public sealed class Dmbp : AttributionMethod
     {
         var (positive, negative, masks) = Attributions(c.Tape, c.Seed, c.Doubled, maskLogits, c.Rows, cancellation);
         Tensor perRow = Loss(c, positive, negative, masks);
-        Tensor?[] gradients = SafeAutograd.Grad([perRow.sum()], maskLogits, allowUnused: true);
+        Tensor[] gradients = SafeAutograd.Grad([perRow.sum()], maskLogits, allowUnused: true);
         return (perRow.detach(), gradients);
     }
 
@@ -208,15 +208,15 @@ public sealed class Dmbp : AttributionMethod
             attribution.requires_grad_();
             Tensor[] maskLeaves = masks.Select(m => m.requires_grad_()).ToArray();
             Tensor perRow = Loss(c, attribution.narrow(0, 0, c.Rows), attribution.narrow(0, c.Rows, c.Rows), maskLeaves);
-            Tensor?[] direct = SafeAutograd.Grad([perRow.sum()], [attribution, .. maskLeaves], allowUnused: true);
+            Tensor[] direct = SafeAutograd.Grad([perRow.sum()], [attribution, .. maskLeaves], allowUnused: true);
             using IDisposable noGrad = no_grad();
-            Tensor inputTangent = (direct[0] ?? zeros_like(attribution)) * c.Doubled;
+            Tensor inputTangent = direct[0] * c.Doubled;
             Tensor[]? chained = MaskTangentGradients.Compute(Network, c.Tape, _maskedLayers, inputTangent, masks, unmasked);
             if (chained is null) return null;
             var gradients = new Tensor?[masks.Length];
             for (int l = 0; l < masks.Length; l++)
             {
-                Tensor total = direct[1 + l] is { } own ? chained[l] + own : chained[l];
+                Tensor total = chained[l] + direct[1 + l]; // a mask the objective does not read directly has zeros here
                 gradients[l] = total * masks[l].detach() * (1 - masks[l].detach()); // dσ(θ)/dθ = σ(1 − σ)
             }
             return (perRow.detach(), gradients);

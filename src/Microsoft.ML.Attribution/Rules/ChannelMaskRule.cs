@@ -70,26 +70,6 @@ public sealed class ChannelMaskRule : IRule
         if (!gradOutput.requires_grad || result.Select((t, i) => trace.IsConstant(i) || t.requires_grad).All(connected => connected))
             return result;
         foreach (Tensor t in result) t.Dispose();
-        return VectorJacobianWithGraph(trace, gradOutput);
-    }
-
-    private static Tensor[] VectorJacobianWithGraph(LayerTrace trace, Tensor gradOutput)
-    {
-        using var grad = enable_grad();
-        Tensor[] leaves = trace.Inputs.Select(t => t.detach().requires_grad_(t.dtype is ScalarType.Float32 or ScalarType.Float64)).ToArray();
-        try
-        {
-            using Tensor output = trace.Layer.Forward(leaves, null);
-            Tensor[] differentiable = leaves.Where(l => l.requires_grad).ToArray();
-            Tensor?[] grads = SafeAutograd.Grad([output], differentiable, [gradOutput], createGraph: true, allowUnused: true);
-            var result = new Tensor[leaves.Length];
-            for (int i = 0, j = 0; i < leaves.Length; i++)
-                result[i] = leaves[i].requires_grad ? grads[j++] ?? zeros_like(leaves[i]) : zeros_like(leaves[i]);
-            return result;
-        }
-        finally
-        {
-            foreach (Tensor leaf in leaves) leaf.Dispose();
-        }
+        return trace.Layer.BackwardThroughAutograd(trace, gradOutput, createGraph: true);
     }
 }

@@ -57,7 +57,7 @@ public sealed class RspConvRule(bool purge = false) : IRule
     internal static Tensor RelevanceKernel(Conv2d conv, Tensor x, Tensor r)
     {
         using var scope = NewDisposeScope();
-        var (padded, padding) = Padded(conv, x);
+        var (padded, padding) = conv.WithExplicitPadding(x);
         return Kernels(conv, padded, r, padding, images: 1).MoveToOuterDisposeScope();
     }
 
@@ -65,12 +65,6 @@ public sealed class RspConvRule(bool purge = false) : IRule
     private static Tensor Kernels(Conv2d conv, Tensor x, Tensor r, long[] padding, long images) =>
         LayerGradients.Conv2dWeight(r, x, [images * conv.Weight.shape[0], .. conv.Weight.shape.Skip(1)], x.dtype, conv.Stride, padding, conv.Dilation,
             images * conv.Groups);
-
-    /// <summary><paramref name="x"/> padded explicitly where the padding is asymmetric, with the padding left for the convolution.</summary>
-    private static (Tensor Padded, long[] Padding) Padded(Conv2d conv, Tensor x) =>
-        conv.HasSymmetricPadding
-            ? (x, [conv.Padding[0], conv.Padding[1]])
-            : (F.pad(x, [conv.Padding[1], conv.Padding[3], conv.Padding[0], conv.Padding[2]]), [0, 0]);
 
     /// <summary>
     /// x ⊙ Kᵀ(r / K(x)) with each image's own relevance kernels K = ∂⟨r, conv(x)⟩/∂W (methods.md §2.4). The kernels differ
@@ -82,7 +76,7 @@ public sealed class RspConvRule(bool purge = false) : IRule
         using var scope = NewDisposeScope();
         long images = x.shape[0], inChannels = x.shape[1], outChannels = r.shape[1];
         long groups = images * conv.Groups;
-        var (padded, padding) = Padded(conv, x);
+        var (padded, padding) = conv.WithExplicitPadding(x);
         Tensor xs = padded.reshape(1, images * inChannels, padded.shape[2], padded.shape[3]);
         Tensor rs = r.reshape(1, images * outChannels, r.shape[2], r.shape[3]);
         Tensor kernels = Kernels(conv, xs, rs, padding, images);
@@ -91,7 +85,7 @@ public sealed class RspConvRule(bool purge = false) : IRule
         Tensor back = LayerGradients.Conv2dInput(s, xs.shape, kernels, conv.Stride, padding, conv.Dilation, groups)
             .reshape(images, inChannels, padded.shape[2], padded.shape[3]);
         if (!conv.HasSymmetricPadding)
-            back = F.pad(back, [-conv.Padding[1], -conv.Padding[3], -conv.Padding[0], -conv.Padding[2]]);
+            back = conv.CropExplicitPadding(back);
         return (x * back).MoveToOuterDisposeScope();
     }
 

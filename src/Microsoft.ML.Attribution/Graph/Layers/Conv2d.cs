@@ -46,9 +46,21 @@ public sealed class Conv2d : Layer, ILinearLayer
     public Tensor ForwardWith(Tensor input, Tensor weight, Tensor? bias)
     {
         if (HasSymmetricPadding) return F.conv2d(input, weight, bias, Stride, [Padding[0], Padding[1]], Dilation, Groups);
-        using Tensor padded = F.pad(input, [Padding[1], Padding[3], Padding[0], Padding[2]]);
+        using Tensor padded = WithExplicitPadding(input).Input;
         return F.conv2d(padded, weight, bias, Stride, [0, 0], Dilation, Groups);
     }
+
+    /// <summary>
+    /// <paramref name="input"/> and the (H, W) padding to convolve it with: unchanged with this layer's padding when symmetric
+    /// (libtorch pads both sides alike), else padded explicitly (a new tensor) and convolved without padding.
+    /// </summary>
+    public (Tensor Input, long[] Padding) WithExplicitPadding(Tensor input) =>
+        HasSymmetricPadding
+            ? (input, [Padding[0], Padding[1]])
+            : (F.pad(input, [Padding[1], Padding[3], Padding[0], Padding[2]]), [0, 0]);
+
+    /// <summary>A map over the explicitly padded input cut back to the input's extent (the inverse of <see cref="WithExplicitPadding"/>).</summary>
+    public Tensor CropExplicitPadding(Tensor padded) => F.pad(padded, [-Padding[1], -Padding[3], -Padding[0], -Padding[2]]);
 
     /// <summary>The transpose (input-gradient) of this convolution with <paramref name="weight"/>, for an input shaped like <paramref name="input"/>.</summary>
     public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight)
@@ -58,7 +70,7 @@ public sealed class Conv2d : Layer, ILinearLayer
             return LayerGradients.Conv2dInput(gradOutput, shape, weight, Stride, [Padding[0], Padding[1]], Dilation, Groups);
         long[] paddedShape = [shape[0], shape[1], shape[2] + Padding[0] + Padding[2], shape[3] + Padding[1] + Padding[3]];
         using Tensor grad = LayerGradients.Conv2dInput(gradOutput, paddedShape, weight, Stride, [0, 0], Dilation, Groups);
-        return F.pad(grad, [-Padding[1], -Padding[3], -Padding[0], -Padding[2]]);
+        return CropExplicitPadding(grad);
     }
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [TransposeWith(gradOutput, trace.Input, Weight)];
