@@ -434,7 +434,11 @@ def main():
             times = []
             reset_peak_rss()
             with torch.set_grad_enabled(task not in ("vgg16-convs", "forward")):
-                fn()  # warm-up
+                # warm-up: at least one call, and calls until warmup_seconds have passed (the allocator's heap grows to its working size)
+                warm_until = time.perf_counter() + float(req.get("warmup_seconds", 0))
+                fn()
+                while time.perf_counter() < warm_until:
+                    fn()
                 for _ in range(iters):
                     t0 = time.perf_counter()
                     fn()

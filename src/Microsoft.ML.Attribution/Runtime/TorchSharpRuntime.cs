@@ -33,6 +33,7 @@ public static class TorchSharpRuntime
                 throw new TorchSharpLoadException(Diagnose(AppContext.BaseDirectory, e.Message), e);
             }
             QuietLibtorchWarnings();
+            NativeHeap.RetainFreedMemory();
             s_loaded = true;
         }
     }

@@ -2,9 +2,17 @@ using System.Diagnostics;
 
 namespace Attribution.Cli.Bench;
 
-/// <summary>Wall-clock timing helpers: one warm-up call, then the median of repeated calls.</summary>
+/// <summary>Wall-clock timing helpers: a warm-up, then the median of repeated calls.</summary>
 internal static class Timing
 {
+    /// <summary>Calls <paramref name="action"/> at least once and until <paramref name="seconds"/> have passed.</summary>
+    public static void WarmUp(Action action, double seconds)
+    {
+        long start = Stopwatch.GetTimestamp();
+        do action();
+        while (Stopwatch.GetElapsedTime(start).TotalSeconds < seconds);
+    }
+
     public static double[] Measure(Action action, int iterations)
     {
         var seconds = new double[iterations];

@@ -30,9 +30,14 @@ internal static class BenchCommand
         var noTorch = new Option<bool>("--no-torch") { Description = "Skip the PyTorch reference." };
         var options = new Option<string[]>("--option") { Description = "Method options key=value (e.g. steps=32).", AllowMultipleArgumentsPerToken = true };
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
+        var warmup = new Option<double>("--warmup")
+        {
+            Description = "Seconds of untimed calls per side before timing (at least one call): a process's first seconds run slower while its native heap grows to the working size and the JIT recompiles.",
+            DefaultValueFactory = _ => 4,
+        };
         var device = new Option<string>("--device") { Description = "Where our side computes: cpu, cuda or cuda:N (the torch reference runs on the CPU).", DefaultValueFactory = _ => "cpu" };
         command.Arguments.Add(task);
-        foreach (Option option in new Option[] { model, methods, batch, size, rounds, iterations, threads, noTorch, options, json, device }) command.Options.Add(option);
+        foreach (Option option in new Option[] { model, methods, batch, size, rounds, iterations, threads, noTorch, options, json, device, warmup }) command.Options.Add(option);
         command.SetAction(result =>
         {
             string name = result.GetValue(task)!;
@@ -69,7 +74,7 @@ internal static class BenchCommand
                 using TorchSharpPlain? plain = createPlain();
                 GC.Collect(); // the workload's set-up garbage (the importer already returned a large model's protobuf pages)
                 PeakMemory.Reset(); // from the resident model and input on, as the torch side measures
-                var (ours, theirs, sharp, ourPeak, theirPeak) = Measure(workload, reference, plain, result.GetValue(rounds), result.GetValue(iterations));
+                var (ours, theirs, sharp, ourPeak, theirPeak) = Measure(workload, reference, plain, result.GetValue(rounds), result.GetValue(iterations), result.GetValue(warmup));
                 double ratio = theirs is { } t ? ours / t : double.NaN;
                 double sharpRatio = sharp is { } p ? ours / p : double.NaN;
                 table.AddRow(workload.Name, workload.Images.ToString(), torch.get_num_threads().ToString(), ours.ToString("F4"),
@@ -100,7 +105,7 @@ internal static class BenchCommand
     /// (after our peak memory is read: it runs in our process).
     /// </summary>
     private static (double ours, double? torch, double? torchSharp, double? ourPeak, double? torchPeak) Measure(IBenchWorkload workload, TorchReference? reference,
-        TorchSharpPlain? plain, int rounds, int iterations)
+        TorchSharpPlain? plain, int rounds, int iterations, double warmupSeconds)
     {
         var ours = new List<double>();
         var theirs = new List<double>();
@@ -112,12 +117,13 @@ internal static class BenchCommand
             request["iters"] = iterations;
             request["threads"] = torch.get_num_threads();
         }
-        workload.Run(); // warm-up
+        Timing.WarmUp(workload.Run, warmupSeconds);
         for (int round = 0; round < rounds; round++)
         {
             ours.AddRange(Timing.Measure(workload.Run, iterations));
             if (reference != null && request != null)
             {
+                request["warmup_seconds"] = round == 0 ? warmupSeconds : 0;
                 var (seconds, peak) = reference.Time(request);
                 theirs.AddRange(seconds);
                 torchPeak = peak is { } p ? Math.Max(torchPeak ?? 0, p) : torchPeak;
@@ -126,7 +132,7 @@ internal static class BenchCommand
         double? ourPeak = PeakMemory.Megabytes();
         if (plain != null)
         {
-            plain.Run(); // warm-up
+            Timing.WarmUp(plain.Run, warmupSeconds);
             for (int round = 0; round < rounds; round++)
                 sharp.AddRange(Timing.Measure(plain.Run, iterations));
         }
