@@ -49,6 +49,39 @@ public sealed class NetworkTests : TorchTest
     }
 
     [TestMethod]
+    public void A_convolution_makes_its_gradient_kernels_on_the_first_backward_remakes_them_for_new_weights_and_frees_them()
+    {
+        long rawAtStart = Tensor.TotalCount, cachedAtStart = DerivedTensorCache.Live;
+        using var g = RandomGenerators.FromSeed(11);
+        Tensor x = randn([2, 4, 9, 9], ScalarType.Float64, generator: g);
+        Tensor grad = randn([2, 6, 5, 5], ScalarType.Float64, generator: g);
+        var conv = new Conv2d("conv", "x", "y", randn([6, 4, 3, 3], ScalarType.Float64, generator: g), null, [2, 2], [1, 1, 1, 1], [1, 1], 1);
+        Tensor Expected(Tensor weight)
+        {
+            using Tensor leaf = x.detach().requires_grad_(true);
+            using Tensor y = nn.functional.conv2d(leaf, weight, null, [2, 2], [1, 1]);
+            return torch.autograd.grad([y], [leaf], [grad])[0];
+        }
+        Assert.AreEqual(cachedAtStart, DerivedTensorCache.Live, "loading made no kernels");
+        using (DisposeScope scope = NewDisposeScope())
+        {
+            var trace = new LayerTrace(conv) { Inputs = [x], ConstantInputs = [false], Output = conv.Forward([x], null) };
+            AssertClose(Expected(conv.Weight), conv.Backward(trace, grad)[0], 1e-12, "first backward");
+            Assert.AreEqual(cachedAtStart + 1, DerivedTensorCache.Live, "the first backward keeps its kernels");
+            conv.Backward(trace, grad);
+            Assert.AreEqual(cachedAtStart + 1, DerivedTensorCache.Live, "later backwards reuse them");
+            conv.SetParameters(randn([6, 4, 3, 3], ScalarType.Float64, generator: g).DetachFromDisposeScope(), null);
+            Assert.AreEqual(cachedAtStart, DerivedTensorCache.Live, "new weights drop the old kernels");
+            AssertClose(Expected(conv.Weight), conv.Backward(trace, grad)[0], 1e-12, "backward with the new weights");
+        }
+        conv.Dispose();
+        x.Dispose();
+        grad.Dispose();
+        Assert.AreEqual(cachedAtStart, DerivedTensorCache.Live, "disposing the layer frees its kernels");
+        Assert.AreEqual(rawAtStart, Tensor.TotalCount, "nothing of the layer stays alive");
+    }
+
+    [TestMethod]
     public void A_network_without_batch_norm_has_nothing_to_merge()
     {
         using Network vgg = Load("tiny_vgg_opset13");

@@ -121,6 +121,32 @@ public sealed class LayerGradientsTests : TorchTest
     }
 
     [TestMethod]
+    [DataRow(7, 2, 3, 1, 29, 31)] // ResNet's stem geometry
+    [DataRow(3, 2, 0, 1, 12, 13)]
+    [DataRow(3, 2, 1, 3, 15, 10)] // grouped
+    [DataRow(5, 3, 2, 1, 17, 20)]
+    [DataRow(2, 2, 0, 1, 10, 11)] // kernel = stride: every phase one tap
+    [DataRow(2, 3, 1, 1, 14, 16)] // kernel < stride: phases without taps get zeros
+    [DataRow(4, 2, 3, 2, 9, 12)]  // padding beyond the kernel's reach on one side
+    public void Strided_convolution_input_gradient_by_phases_equals_autograd(int kernel, int stride, int padding, int groups, int height, int width)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var g = RandomGenerators.FromSeed(kernel * 1000 + stride * 100 + padding * 10 + groups);
+        Tensor x = randn([2, 3 * groups, height, width], ScalarType.Float64, generator: g);
+        Tensor w = randn([4 * groups, 3, kernel, kernel], ScalarType.Float64, generator: g);
+        long[] s = [stride], p = [padding], d = [1];
+        Tensor y = F.conv2d(x, w, null, s, p, d, groups);
+        Tensor seed = randn(y.shape, ScalarType.Float64, generator: g);
+        Tensor expected = InputGrad(t => F.conv2d(t, w, null, s, p, d, groups), x, seed);
+        Assert.IsTrue(PolyphaseGradient.AppliesTo([stride, stride], [kernel, kernel], [1, 1]));
+        AssertClose(expected, LayerGradients.Conv2dInput(seed, x.shape, w, s, p, d, groups), Exact, "by phases");
+        Tensor kernels = LayerGradients.InputGradientKernels(w, s, p, d, groups)!;
+        AssertClose(expected, LayerGradients.Conv2dInput(seed, x.shape, w, s, p, d, groups, kernels), Exact, "by phases, kernels made in advance");
+        Tensor wrong = LayerGradients.InputGradientKernels(w, [1], p, d, groups)!;
+        Assert.ThrowsExactly<ArgumentException>(() => LayerGradients.Conv2dInput(seed, x.shape, w, s, p, d, groups, wrong));
+    }
+
+    [TestMethod]
     [DataRow(1, 1, 1, 1)]
     [DataRow(4, 1, 1, 1)]
     [DataRow(1, 4, 2, 1)]
@@ -229,6 +255,24 @@ public sealed class LayerGradientsTests : TorchTest
         AssertClose(InputGrad(t => t.relu(), x, seed), LayerGradients.Threshold(seed, x.relu(), 0), 0, "relu backward");
         Tensor withNan = tensor(new[] { double.NaN, 1, -1 });
         CollectionAssert.AreEqual(new double[] { 0, 1, 0 }, LayerGradients.Threshold(ones(3, dtype: ScalarType.Float64), withNan, 0).ToArray<double>());
+    }
+
+    [TestMethod]
+    [DataRow(ScalarType.Float64)]
+    [DataRow(ScalarType.Float32)]
+    public void Relu_gate_from_the_output_equals_autograd_of_relu(ScalarType dtype)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var g = RandomGenerators.FromSeed(6);
+        Tensor x = randn([2, 8, 9, 7], ScalarType.Float64, generator: g).to(dtype);
+        x[0, 0, 0, 0] = tensor(0.0, dtype); // relu's gradient at 0 is 0 in libtorch
+        Tensor seed = randn([2, 8, 9, 7], ScalarType.Float64, generator: g).to(dtype);
+        AssertClose(InputGrad(t => t.relu(), x, seed), LayerGradients.ReluGate(seed, x.relu()), 0, "relu gate");
+        // an output of another dtype than the seed takes the comparison path; the result keeps the seed's dtype
+        Tensor otherOutput = x.relu().to(dtype == ScalarType.Float64 ? ScalarType.Float32 : ScalarType.Float64);
+        Tensor gated = LayerGradients.ReluGate(seed, otherOutput);
+        Assert.AreEqual(dtype, gated.dtype);
+        AssertClose(InputGrad(t => t.relu(), x, seed), gated, 0, "relu gate, output of another dtype");
     }
 
     [TestMethod]

@@ -11,8 +11,7 @@ public sealed class Relu : Layer
 
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => inputs[0].relu();
 
-
-    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [LayerGradients.Threshold(gradOutput, trace.Output, 0)];
+    public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput) => [LayerGradients.ReluGate(gradOutput, trace.Output)];
 
     /// <summary>A diagonal Jacobian is its own transpose: the tangent is gated as the gradient is.</summary>
     public override Tensor? ForwardTangent(LayerTrace trace, IReadOnlyList<Tensor?> tangents) => Backward(trace, tangents[0]!)[0];
