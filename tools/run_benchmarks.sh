@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
-# Runs the README's performance table: every workload through `attribution bench` (ours and Debian's PyTorch
-# alternately, same threads), one JSON per run under OUT (default artifacts/bench), then tools/bench_table.py renders
-# the Markdown table. Needs the torchvision exports in artifacts/onnx-cache (the test run writes them) and a quiet
-# machine: the ratios are taken within one run, but a loaded machine still adds noise.
-#   bash tools/run_benchmarks.sh [OUT] [--quick]
+# Runs the README's performance table: each workload through `attribution bench` — ours, Debian's PyTorch doing the
+# same computation and plain TorchSharp autograd, alternately in one process, same threads — one JSON per run under OUT
+# (default artifacts/bench), then tools/bench_table.py --readme renders the table (about 25 minutes on 2 cores).
+# --full runs every workload of docs/results/benchmarks-table.md instead (batches 1/2/8, the forward-only methods, DMBP
+# at 200 iterations; about 2 hours). Needs a quiet machine: the ratios are taken within one run, but load adds noise.
+#   bash tools/run_benchmarks.sh [OUT] [--full | --quick]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-artifacts/bench}"
-quick="${2:-}"
+mode="${2:-}"
 mkdir -p "$out"
 dotnet build src/Samples/Attribution.Cli -c Release -v q -nologo > /dev/null
 cli=(dotnet run --no-build -c Release --project src/Samples/Attribution.Cli -- bench)
+
+if [[ "$mode" != "--full" && "$mode" != "--quick" ]]; then
+  # The forward is timed in the same process as the methods: the Gradient's target is a multiple of it.
+  readme=(forward gradient gradient-x-input guided-backprop gradcam lrp-epsilon-plus-flat lrp-epsilon-alpha2-beta1-flat
+          excitation-backprop rsp clrp)
+  for model in resnet50 vgg16; do
+    "${cli[@]}" method --model "$model" --batch 2 --rounds 3 --iters 1 --method "${readme[@]}" --json "$out/methods_${model}_b2.json"
+  done
+  "${cli[@]}" method --model resnet50 --batch 2 --rounds 2 --iters 1 --method integrated-gradients --option steps=32 \
+    --json "$out/ig32_resnet50_b2.json"
+  "${cli[@]}" method --model resnet50 --batch 2 --rounds 2 --iters 1 --method smoothgrad --option samples=16 \
+    --json "$out/smoothgrad16_resnet50_b2.json"
+  "${cli[@]}" method --model resnet50 --batch 1 --rounds 1 --iters 1 --method dmbp --option iterations=20 \
+    --json "$out/dmbp20_resnet50_b1.json"
+  /usr/bin/python3 tools/bench_table.py "$out" --readme README.md | tee "$out/table.md"
+  exit 0
+fi
+quick="$mode"
 
 cheap=(gradient gradient-x-input guided-backprop gradcam gradcam-plus-plus fullgrad lrp-epsilon-plus-flat
        lrp-epsilon-alpha2-beta1-flat excitation-backprop rsp clrp sglrp)

@@ -33,8 +33,22 @@ public sealed class Conv2d : Layer, ILinearLayer
     /// </summary>
     private readonly DerivedTensorCache _gradientKernels = new();
 
-    private Tensor? GradientKernels() => _gradientKernels.GetOrMake(() =>
-        LayerGradients.InputGradientKernels(Weight, Stride, HasSymmetricPadding ? [Padding[0], Padding[1]] : [0, 0], Dilation, Groups));
+    private Tensor? GradientKernels() => _gradientKernels.GetOrMake(() => InputGradientKernels(Weight));
+
+    /// <summary>The weight (and bias, and kernels) as LRP-type rules modify them, kept per modifier: see <see cref="ModifiedParameterCache"/>.</summary>
+    private readonly ModifiedParameterCache _modified = new();
+
+    private Tensor? InputGradientKernels(Tensor weight) =>
+        LayerGradients.InputGradientKernels(weight, Stride, HasSymmetricPadding ? [Padding[0], Padding[1]] : [0, 0], Dilation, Groups);
+
+    /// <summary>True: modified weights and their kernels are kept per modifier, so rules ask the layer for its modified passes.</summary>
+    public bool RunsModifiedPassesItself => true;
+
+    public Tensor ForwardModified(Tensor input, WeightModifier modifier, bool withBias) =>
+        ForwardWith(input, _modified.Weight(modifier, Weight), withBias && Bias is { } bias ? _modified.Bias(modifier, bias) : null);
+
+    public Tensor TransposeModified(Tensor gradOutput, Tensor input, WeightModifier modifier) =>
+        Transpose(gradOutput, input, _modified.Weight(modifier, Weight), _modified.Derived(modifier, Weight, InputGradientKernels));
 
     public Tensor Weight { get; private set; }
 
@@ -77,10 +91,13 @@ public sealed class Conv2d : Layer, ILinearLayer
     public Tensor CropExplicitPadding(Tensor padded) => F.pad(padded, [-Padding[1], -Padding[3], -Padding[0], -Padding[2]]);
 
     /// <summary>The transpose (input-gradient) of this convolution with <paramref name="weight"/>, for an input shaped like <paramref name="input"/>.</summary>
-    public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight)
+    public Tensor TransposeWith(Tensor gradOutput, Tensor input, Tensor weight) =>
+        Transpose(gradOutput, input, weight, ReferenceEquals(weight, Weight) ? GradientKernels() : null);
+
+    /// <summary>The transpose with <paramref name="weight"/>'s input-gradient kernels when kept (null: made for this call).</summary>
+    private Tensor Transpose(Tensor gradOutput, Tensor input, Tensor weight, Tensor? kernels)
     {
         long[] shape = input.shape;
-        Tensor? kernels = ReferenceEquals(weight, Weight) ? GradientKernels() : null;
         if (HasSymmetricPadding)
             return LayerGradients.Conv2dInput(gradOutput, shape, weight, Stride, [Padding[0], Padding[1]], Dilation, Groups, kernels);
         long[] paddedShape = [shape[0], shape[1], shape[2] + Padding[0] + Padding[2], shape[3] + Padding[1] + Padding[3]];
@@ -101,6 +118,7 @@ public sealed class Conv2d : Layer, ILinearLayer
         Weight.Dispose();
         Bias?.Dispose();
         _gradientKernels.Clear();
+        _modified.Clear();
         Weight = weight;
         Bias = bias;
     }
@@ -108,6 +126,7 @@ public sealed class Conv2d : Layer, ILinearLayer
     public override void Dispose()
     {
         _gradientKernels.Dispose();
+        _modified.Dispose();
         base.Dispose();
     }
 }

@@ -21,7 +21,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Time a workload through Microsoft.ML.Attribution and through Debian's PyTorch, alternately.");
         var task = new Argument<string>("task") { Description = "conv-stack | forward | method (default: method)", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => "method" };
         var model = new Option<string>("--model") { Description = "An .onnx path or a torchvision name (resnet50, vgg16, …).", DefaultValueFactory = _ => "resnet50" };
-        var methods = new Option<string[]>("--method") { Description = "Method name(s) for the method task.", AllowMultipleArgumentsPerToken = true };
+        var methods = new Option<string[]>("--method") { Description = "Method name(s) for the method task; \"forward\" among them times the model's forward in the same process.", AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 1 };
         var size = new Option<int?>("--size") { Description = "Input height and width (default: the model's, or 224)." };
         var rounds = new Option<int>("--rounds") { Description = "Alternating rounds (ours, then torch).", DefaultValueFactory = _ => 3 };
@@ -56,9 +56,12 @@ internal static class BenchCommand
                         () => TorchSharpPlain.Create(torchvisionName, "forward", b, s, on)));
                     break;
                 case "method":
+                    // "forward" among the methods times the forward in the same process, so ratios to it share its conditions.
                     foreach (string m in result.GetValue(methods) ?? ["gradient"])
-                        workloads.Add((() => new MethodWorkload(m, result.GetValue(model)!, b, s, settings, on),
-                            () => settings.Count == 0 ? TorchSharpPlain.Create(torchvisionName, m, b, s, on) : null));
+                        workloads.Add(m == "forward"
+                            ? (() => new NetworkForward(result.GetValue(model)!, b, s, settings, on), () => TorchSharpPlain.Create(torchvisionName, "forward", b, s, on))
+                            : (() => new MethodWorkload(m, result.GetValue(model)!, b, s, settings, on),
+                                () => settings.Count == 0 ? TorchSharpPlain.Create(torchvisionName, m, b, s, on) : null));
                     break;
                 default:
                     Console.Error.WriteLine($"Unknown bench task '{name}'. Known: conv-stack, forward, method.");
@@ -83,7 +86,7 @@ internal static class BenchCommand
                     ourPeak?.ToString("F0") ?? "-", theirPeak?.ToString("F0") ?? "-");
                 rows.Add(new JsonObject
                 {
-                    ["workload"] = workload.Name, ["method"] = (workload as MethodWorkload)?.Method, ["size"] = s, ["batch"] = workload.Images,
+                    ["workload"] = workload.Name, ["method"] = workload switch { MethodWorkload m => m.Method, NetworkForward => "forward", _ => null }, ["size"] = s, ["batch"] = workload.Images,
                     ["threads"] = torch.get_num_threads(), ["medianSeconds"] = ours, ["torchMedianSeconds"] = theirs,
                     ["ratio"] = double.IsNaN(ratio) ? null : ratio, ["torchSharpMedianSeconds"] = sharp,
                     ["torchSharpRatio"] = double.IsNaN(sharpRatio) ? null : sharpRatio, ["peakMegabytes"] = ourPeak, ["torchPeakMegabytes"] = theirPeak,
