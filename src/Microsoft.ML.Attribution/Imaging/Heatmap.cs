@@ -76,6 +76,50 @@ public static class Heatmap
         return blended.round().clamp(0, 255).to(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Blends a scaled map (<see cref="HeatmapStyle.Scale"/>, [<paramref name="height"/>, <paramref name="width"/>]) over
+    /// <paramref name="image"/> (uint8 [H,W,3] RGB) as <paramref name="style"/> says: with <see cref="HeatmapOpacity.ByValue"/> each
+    /// pixel's weight is <c>Alpha · clamp((m − t) / (1 − t), 0, 1)</c> for the magnitude m in [0, 1] (|value| for a signed map) and
+    /// t = <see cref="HeatmapStyle.TransparentBelow"/>, so below t the image is unchanged. The map is resized to the image first.
+    /// </summary>
+    public static Tensor Overlay(Tensor image, ScaledMap map, int height, int width, HeatmapStyle style)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(style);
+        style.Validate();
+        ImageArguments.RequireRgb(image, nameof(image), "Heatmap.Overlay");
+        ImageArguments.RequireSize(height, width, "Heatmap.Overlay");
+        if (map.Values.Length != (long)height * width)
+            throw new ArgumentException($"Heatmap.Overlay: the map holds {map.Values.Length} values, not {height}×{width}.", nameof(map));
+        using DisposeScope scope = NewDisposeScope();
+        int imageHeight = (int)image.shape[0], imageWidth = (int)image.shape[1];
+        Tensor values = tensor(map.Values, [height, width]);
+        Tensor fitted = height == imageHeight && width == imageWidth ? values : ImageResize.Resize(values, imageHeight, imageWidth, ImageInterpolation.Bilinear);
+        Tensor colored = Render(fitted, map.Colormap).to(ScalarType.Float32);
+        Tensor weight;
+        if (style.Opacity == HeatmapOpacity.Constant)
+            weight = full([imageHeight, imageWidth, 1], (float)style.Alpha);
+        else
+        {
+            Tensor magnitude = !map.Signed ? fitted.clamp(0, 1)
+                : map.Colormap == Colormap.BlueWhiteRed ? fitted.abs().clamp(0, 1)
+                : (fitted * 2 - 1).abs().clamp(0, 1);
+            double t = style.TransparentBelow;
+            weight = ((magnitude - t) / (1 - t)).clamp(0, 1).mul(style.Alpha).unsqueeze(2);
+        }
+        Tensor blended = image.to(ScalarType.Float32) * (1 - weight) + colored * weight;
+        return blended.round().clamp(0, 255).to(ScalarType.Byte).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A horizontal colour bar of <paramref name="colormap"/> from its low end (left) to its high end, uint8 [H,W,3].</summary>
+    public static Tensor ColorBar(Colormap colormap, int width = 256, int height = 12)
+    {
+        ImageArguments.RequireSize(height, width, "Heatmap.ColorBar");
+        using DisposeScope scope = NewDisposeScope();
+        Tensor ramp = colormap == Colormap.BlueWhiteRed ? linspace(-1, 1, width, ScalarType.Float32) : linspace(0, 1, width, ScalarType.Float32);
+        return Render(ramp.unsqueeze(0).expand([height, width]).contiguous(), colormap).MoveToOuterDisposeScope();
+    }
+
     private static void RequireFinite(Tensor map)
     {
         using Tensor finite = map.isfinite();

@@ -110,9 +110,11 @@ public static class AttributionCatalog
     /// <summary>
     /// Writes a heatmap image per row into <paramref name="outputFolder"/> (over <paramref name="imageColumnName"/> if given) and appends the
     /// written path; files are named after <paramref name="nameColumnName"/> (e.g. the image path) plus <paramref name="fileSuffix"/>.
+    /// Drawn as <see cref="HeatmapStyle"/>'s defaults say (signed maps blue–white–red about zero, unsigned ones from a transparent zero);
+    /// a null <paramref name="colormap"/> picks by the map's sign, <paramref name="alpha"/> is the weight at the map's limit.
     /// </summary>
     public static HeatmapEstimator Heatmap(this TransformsCatalog catalog, string outputColumnName, string mapColumnName, string outputFolder,
-        string? imageColumnName = null, string? nameColumnName = null, string fileSuffix = "", Colormap colormap = Colormap.Jet, double alpha = 0.5)
+        string? imageColumnName = null, string? nameColumnName = null, string fileSuffix = "", Colormap? colormap = null, double alpha = 0.7)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new HeatmapEstimator(new HeatmapOptions

@@ -26,13 +26,38 @@ public sealed class HeatmapOptions
     /// <summary>The image format's extension: "png", "jpg", "bmp" …</summary>
     public string Format { get; set; } = "png";
 
-    public Colormap Colormap { get; set; } = Colormap.Jet;
+    /// <summary>Signed (blue–white–red about zero) or unsigned (sequential from zero); Auto looks for a negative value.</summary>
+    public HeatmapSign Sign { get; set; } = HeatmapSign.Auto;
 
-    /// <summary>Null: <see cref="HeatmapScaling.MaxAbs"/> for <see cref="Colormap.BlueWhiteRed"/>, otherwise <see cref="HeatmapScaling.MinMax"/>.</summary>
-    public HeatmapScaling? Scaling { get; set; }
+    /// <summary>Null: <see cref="Colormap.BlueWhiteRed"/> for a signed map, <see cref="Colormap.Jet"/> for an unsigned one.</summary>
+    public Colormap? Colormap { get; set; }
 
-    /// <summary>The map's weight when blended over the image (0–1).</summary>
-    public double Alpha { get; set; } = 0.5;
+    /// <summary>How the map is brought into the colormap's range: by default zero-anchored, clipped at <see cref="ClipPercentile"/>.</summary>
+    public HeatmapScaling Scaling { get; set; } = HeatmapScaling.Percentile;
+
+    /// <summary>The percentile of |map| taken as the colormap's limit (50–100) with <see cref="HeatmapScaling.Percentile"/>.</summary>
+    public double ClipPercentile { get; set; } = 99;
+
+    /// <summary>By value (the image shows unchanged where the map is near zero) or constant.</summary>
+    public HeatmapOpacity Opacity { get; set; } = HeatmapOpacity.ByValue;
+
+    /// <summary>The map's weight over the image (0–1): at its limit, or everywhere with a constant opacity.</summary>
+    public double Alpha { get; set; } = 0.7;
+
+    /// <summary>The fraction of the limit below which the map is transparent, with an opacity by value (0–1).</summary>
+    public double TransparentBelow { get; set; } = 0.05;
+
+    /// <summary>The drawing settings as a <see cref="HeatmapStyle"/>.</summary>
+    public HeatmapStyle Style => new()
+    {
+        Sign = Sign,
+        Colormap = Colormap,
+        Scaling = Scaling,
+        ClipPercentile = ClipPercentile,
+        Opacity = Opacity,
+        Alpha = Alpha,
+        TransparentBelow = TransparentBelow,
+    };
 
     internal HeatmapOptions Copy() => (HeatmapOptions)MemberwiseClone();
 }

@@ -34,8 +34,7 @@ public sealed class HeatmapTransformer : RowAppendingTransformerBase, IPersisten
         ArgumentException.ThrowIfNullOrEmpty(_options.MapColumnName, nameof(options.MapColumnName));
         ArgumentException.ThrowIfNullOrEmpty(_options.OutputFolder, nameof(options.OutputFolder));
         ArgumentException.ThrowIfNullOrEmpty(_options.Format, nameof(options.Format));
-        if (!Enum.IsDefined(_options.Colormap)) throw new ArgumentOutOfRangeException(nameof(options), _options.Colormap, "Unknown colormap.");
-        if (!(_options.Alpha >= 0 && _options.Alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(options), _options.Alpha, "Alpha must be in [0, 1].");
+        _options.Style.Validate();
         _options.Format = _options.Format.TrimStart('.');
     }
 
@@ -114,41 +113,6 @@ public sealed class HeatmapTransformer : RowAppendingTransformerBase, IPersisten
         ];
     }
 
-    /// <summary>
-    /// Scales a finite map [H, W] into <paramref name="colormap"/>'s range as <paramref name="scaling"/> says (null: the colormap's default,
-    /// as the transformer chooses it); a constant map becomes zeros.
-    /// </summary>
-    public static float[] ScaleForColormap(ReadOnlySpan<float> map, Colormap colormap, HeatmapScaling? scaling = null)
-    {
-        HeatmapScaling chosen = scaling ?? (colormap == Colormap.BlueWhiteRed ? HeatmapScaling.MaxAbs : HeatmapScaling.MinMax);
-        return Scale(map, chosen, colormap);
-    }
-
-    private static float[] Scale(ReadOnlySpan<float> map, HeatmapScaling scaling, Colormap colormap)
-    {
-        var result = new float[map.Length];
-        float min = float.MaxValue, max = float.MinValue, maxAbs = 0;
-        foreach (float v in map)
-        {
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
-            maxAbs = Math.Max(maxAbs, Math.Abs(v));
-        }
-        for (int i = 0; i < map.Length; i++)
-        {
-            float v = map[i];
-            result[i] = scaling switch
-            {
-                HeatmapScaling.MinMax => max > min ? (v - min) / (max - min) : 0,
-                HeatmapScaling.PositiveMax => max > 0 ? Math.Max(v, 0) / max : 0,
-                _ => maxAbs > 0 ? v / maxAbs : 0,
-            };
-            if (scaling == HeatmapScaling.MaxAbs && colormap != Colormap.BlueWhiteRed)
-                result[i] = (result[i] + 1) / 2;
-        }
-        return result;
-    }
-
     private (string Path, string Error) Write(VBuffer<float> map, int height, int width, MLImage? background, string stem)
     {
         if (map.Length != height * width)
@@ -157,16 +121,16 @@ public sealed class HeatmapTransformer : RowAppendingTransformerBase, IPersisten
         map.CopyTo(values);
         if (values.Any(v => !float.IsFinite(v)))
             return ("", $"Missing map: column '{_options.MapColumnName}' holds NaN or infinite values (the row could not be explained).");
-        float[] scaled = ScaleForColormap(values, _options.Colormap, _options.Scaling);
+        HeatmapStyle style = _options.Style;
+        ScaledMap scaled = style.Scale(values);
         string path = Path.Combine(_options.OutputFolder, stem + _options.FileSuffix + "." + _options.Format);
         try
         {
             Directory.CreateDirectory(_options.OutputFolder);
             using DisposeScope scope = NewDisposeScope();
-            Tensor mapTensor = tensor(scaled, [height, width]);
             Tensor picture = background is null
-                ? Heatmap.Render(mapTensor, _options.Colormap)
-                : Heatmap.Overlay(RgbTensor(background), mapTensor, _options.Colormap, _options.Alpha);
+                ? Heatmap.Render(tensor(scaled.Values, [height, width]), scaled.Colormap)
+                : Heatmap.Overlay(RgbTensor(background), scaled, height, width, style);
             ImageIO.Save(path, picture);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)

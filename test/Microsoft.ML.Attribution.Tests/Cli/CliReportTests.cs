@@ -24,7 +24,23 @@ public sealed partial class CliReportTests : TorchTest
 
         // Every <img> and <a href> points at something that exists.
         string[] images = ImageSource().Matches(html).Select(m => m.Groups[1].Value).ToArray();
-        Assert.HasCount(4 * 3, images, "4 gallery rows: the original and one overlay per method");
+        Assert.HasCount(4 * (1 + 2 * 3), images, "4 images: each the original, and per method the map, the overlay and the colour bar");
+        // The layout: per image the original first, then per method map, overlay (with the pointing game's point when scored) and colour bar.
+        string[] rows = html.Split("<div class=\"image-row\"").Skip(1).ToArray();
+        Assert.HasCount(4, rows);
+        foreach (string row in rows)
+        {
+            int original = row.IndexOf("class=\"original\"", StringComparison.Ordinal);
+            Assert.IsTrue(original >= 0 && original < row.IndexOf("data-method=", StringComparison.Ordinal), "the image comes before the maps");
+            foreach (string method in new[] { "gradient", "guided-backprop" })
+            {
+                string figure = row[row.IndexOf($"data-method=\"{method}\"", StringComparison.Ordinal)..];
+                figure = figure[..figure.IndexOf("</figure>", StringComparison.Ordinal)];
+                Assert.IsTrue(figure.IndexOf("class=\"map\"", StringComparison.Ordinal) < figure.IndexOf("class=\"overlay\"", StringComparison.Ordinal), $"{method}: map, then overlay");
+                StringAssert.Contains(figure, "class=\"colorbar\"", $"{method}: colour bar");
+                Assert.IsTrue(MarkerHitOrMiss().IsMatch(figure), $"{method}: the pointing game's point is marked as a hit or a miss");
+            }
+        }
         foreach (string href in LinkTarget().Matches(html).Select(m => m.Groups[1].Value))
         {
             if (href.StartsWith('#'))
@@ -50,6 +66,9 @@ public sealed partial class CliReportTests : TorchTest
         }
         StringAssert.Contains(html, "Pointing game");
     }
+
+    [GeneratedRegex("class=\"marker (hit|miss)\"[^>]*style=\"left: [0-9.]+%; top: [0-9.]+%\"")]
+    private static partial Regex MarkerHitOrMiss();
 
     [TestMethod]
     public void ReportRunsOnTheBundledDefaultModelsAndSample()

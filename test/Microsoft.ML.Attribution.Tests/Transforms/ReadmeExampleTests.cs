@@ -6,7 +6,7 @@ using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.Attribution.Tests.Transforms;
 
-/// <summary>The README's pipeline example is this test's code: it is compiled and run here, and the README must show it verbatim.</summary>
+/// <summary>The pipeline example of docs/pipelines.md is this test's code: it is compiled and run here, and the guide must show it verbatim.</summary>
 [TestClass]
 public sealed partial class ReadmeExampleTests : TorchTest
 {
@@ -61,11 +61,11 @@ public sealed partial class ReadmeExampleTests : TorchTest
     public void TheReadmeShowsThisTestsCode()
     {
         string test = File.ReadAllText(Path.Combine(Root, "test", "Microsoft.ML.Attribution.Tests", "Transforms", "ReadmeExampleTests.cs"));
-        string readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+        string readme = File.ReadAllText(Path.Combine(Root, "docs", "pipelines.md"));
         Match code = Region().Match(test);
         Match shown = ReadmeBlock().Match(readme);
-        Assert.IsTrue(code.Success && shown.Success, "the README's pipeline block or this test's region is missing");
-        Assert.AreEqual(Normalize(code.Groups[1].Value), Normalize(shown.Groups[1].Value), "README.md's pipeline example differs from ReadmeExampleTests");
+        Assert.IsTrue(code.Success && shown.Success, "docs/pipelines.md's pipeline block or this test's region is missing");
+        Assert.AreEqual(Normalize(code.Groups[1].Value), Normalize(shown.Groups[1].Value), "docs/pipelines.md's pipeline example differs from ReadmeExampleTests");
     }
 
     private static string Normalize(string code) =>
@@ -74,7 +74,7 @@ public sealed partial class ReadmeExampleTests : TorchTest
     [GeneratedRegex(@"// README: begin\r?\n(.*?)\s*// README: end", RegexOptions.Singleline)]
     private static partial Regex Region();
 
-    [GeneratedRegex(@"## Pipelines[^\n]*\n.*?```csharp\r?\n(.*?)```", RegexOptions.Singleline)]
+    [GeneratedRegex(@"# Pipelines[^\n]*\n.*?```csharp\r?\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex ReadmeBlock();
 
     public sealed class ImageRow

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Attribution.Cli.Shared;
 using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Imaging;
 using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Methods;
 using TorchSharp;
@@ -27,18 +28,19 @@ internal static class ExplainCommand
         var target = new Option<string>("--target") { Description = "top1, or a class index explained for every input.", DefaultValueFactory = _ => "top1" };
         var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "attribution-out" };
         var npy = new Option<bool>("--npy") { Description = "Also write the raw maps [N,C,H,W] float32 (before channel reduction) as .npy." };
+        var figure = new Option<bool>("--figure") { Description = "Also write <stem>.figure.png per image: the image, then its overlay by each method, in a row." };
         var common = new CommonOptions();
-        foreach (Option option in new Option[] { model, input, method, target, output, npy })
+        foreach (Option option in new Option[] { model, input, method, target, output, npy, figure })
             command.Options.Add(option);
         common.AddTo(command);
         command.SetAction(result => CommandRunner.Run(() => Run(
             result.GetValue(model)!, result.GetValue(input)!, result.GetValue(method)!, result.GetValue(target)!, result.GetValue(output)!,
-            result.GetValue(npy), common.GetBatch(result), result, common)));
+            result.GetValue(npy), result.GetValue(figure), common.GetBatch(result), result, common)));
         return command;
     }
 
-    private static int Run(string modelPath, string[] inputs, string[] methods, string targetText, string outputFolder, bool writeNpy, int batch,
-        ParseResult result, CommonOptions common)
+    private static int Run(string modelPath, string[] inputs, string[] methods, string targetText, string outputFolder, bool writeNpy, bool writeFigure,
+        int batch, ParseResult result, CommonOptions common)
     {
         RequireMethods(methods);
         using Network network = ModelLoader.Load(modelPath, common.GetDevice(result));
@@ -69,10 +71,15 @@ internal static class ExplainCommand
                     };
                     if (row.Ok)
                     {
-                        string overlay = $"{item.Name}.{name}.png";
+                        string overlay = $"{item.Name}.{name}.png", map = $"{item.Name}.{name}.map.png";
+                        ScaledMap scaled;
                         using (Tensor background = MapImages.Background(item))
-                            MapImages.WriteOverlay(Path.Combine(outputFolder, overlay), background, MapImages.Reduce(row, name), row.Height, row.Width);
+                            scaled = MapImages.WriteOverlay(Path.Combine(outputFolder, overlay), background, MapImages.Reduce(row, name), row.Height, row.Width,
+                                Path.Combine(outputFolder, map));
                         entry["overlay"] = overlay;
+                        entry["map"] = map;
+                        entry["colormap"] = scaled.Colormap.ToString();
+                        entry["colorLimits"] = new JsonArray((double)scaled.Low, (double)scaled.High);
                         if (writeNpy && item.IsImage)
                             entry["npy"] = WriteNpy(outputFolder, item.Name, name, [row]);
                     }
@@ -102,6 +109,17 @@ internal static class ExplainCommand
                 }
             }
         });
+        if (writeFigure)
+        {
+            for (int i = 0; i < items.Count; i++)
+            {
+                string[] overlays = methods.Select(m => (string?)perItem[i][m]?["overlay"]).Where(o => o is not null).Select(o => Path.Combine(outputFolder, o!)).ToArray();
+                if (overlays.Length == 0) continue;
+                string file = $"{items[i].Name}.figure.png";
+                MapImages.WriteRow(Path.Combine(outputFolder, file), [MapImages.Background(items[i]), .. overlays.Select(ImageIO.Load)]);
+                perItem[i]["figure"] = file;
+            }
+        }
 
         var document = new JsonObject
         {

@@ -85,7 +85,7 @@ internal static class ReportCommand
             for (int p = 0; p < pairs.Pairs.Count && shown.Count < settings.Show; p++)
                 shown.TryAdd(pairs.Pairs[p].Image, p);
             var drawnPairs = shown.Values.ToHashSet();
-            var overlays = new Dictionary<(int Pair, string Method), string>();
+            var drawn = new Dictionary<(int Pair, string Method), (string Map, string Overlay, string ColorBar, ScaledMap Scaled)>();
             foreach ((int image, _) in shown)
             {
                 using Tensor original = ImageIO.Load(pairs.Images[image].Path);
@@ -99,10 +99,13 @@ internal static class ReportCommand
                     if (!row.Ok || !drawnPairs.Contains(row.Index))
                         return;
                     var (image, _, _) = pairs.Pairs[row.Index];
-                    string file = $"{pairs.Images[image].Name}.{method}.png";
+                    string overlay = $"{pairs.Images[image].Name}.{method}.png", map = $"{pairs.Images[image].Name}.{method}.map.png";
+                    ScaledMap scaled;
                     using (Tensor background = ImageIO.Load(pairs.Images[image].Path))
-                        MapImages.WriteOverlay(Path.Combine(imageFolder, file), background, MapImages.Reduce(row, method), row.Height, row.Width);
-                    overlays[(row.Index, method)] = $"images/{Safe(spec.Name)}/{file}";
+                        scaled = MapImages.WriteOverlay(Path.Combine(imageFolder, overlay), background, MapImages.Reduce(row, method), row.Height, row.Width,
+                            Path.Combine(imageFolder, map));
+                    string folder = $"images/{Safe(spec.Name)}/";
+                    drawn[(row.Index, method)] = (folder + map, folder + overlay, folder + MapImages.WriteColorBar(imageFolder, scaled.Colormap), scaled);
                 });
 
             var scores = evaluations.Select(e =>
@@ -116,9 +119,12 @@ internal static class ReportCommand
                 var (image, className, _) = pairs.Pairs[kv.Value];
                 var maps = methods.ToDictionary(m => m, m =>
                 {
-                    PointingOutcome? outcome = evaluations.First(e => e.Method == m).Outcomes[kv.Value];
+                    MethodEvaluation evaluation = evaluations.First(e => e.Method == m);
+                    PointingOutcome? outcome = evaluation.Outcomes[kv.Value];
                     string text = outcome switch { PointingOutcome.Hit => "hit", PointingOutcome.Miss => "miss", PointingOutcome.Skipped => "skipped", _ => "failed" };
-                    return (overlays.GetValueOrDefault((kv.Value, m)), text);
+                    return drawn.TryGetValue((kv.Value, m), out var files)
+                        ? new ReportMapCell(files.Map, files.Overlay, text, evaluation.Points[kv.Value], files.ColorBar, files.Scaled.Low, files.Scaled.High)
+                        : new ReportMapCell(null, null, text, null, null, 0, 0);
                 });
                 return new ReportGalleryRow(pairs.Images[image].Name, $"images/{Safe(spec.Name)}/{pairs.Images[image].Name}.png", className, maps);
             }).ToList();

@@ -43,10 +43,14 @@ internal sealed class MethodEvaluation
     /// <summary>The outcome of each pair added, in order (null when the pair failed or the pointing game was not asked for).</summary>
     public List<PointingOutcome?> Outcomes { get; } = [];
 
+    /// <summary>Where each pair's map points, as fractions (column, row) of its image's width and height; null where nothing was pointed at.</summary>
+    public List<(double Column, double Row)?> Points { get; } = [];
+
     public void AddFailure(AnnotatedImage image, string className, string error)
     {
         _errors.Add(($"{image.Name}/{className}", error));
         Outcomes.Add(null);
+        Points.Add(null);
     }
 
     /// <summary>Scores a reduced map [H, W] (model input resolution) of one pair.</summary>
@@ -56,8 +60,13 @@ internal sealed class MethodEvaluation
         AnnotatedImage sized = WithSize(image);
         Tensor original = ImageResize.Resize(tensor(map, [height, width]), sized.Height, sized.Width);
         PointingOutcome? outcome = null;
+        (double, double)? point = null;
         if (_metrics.Contains(Pointing))
-            outcome = Game.Add(sized, className, original).All;
+        {
+            PointingResult result = Game.Add(sized, className, original);
+            outcome = result.All;
+            point = ((result.Point.Column + 0.5) / sized.Width, (result.Point.Row + 0.5) / sized.Height);
+        }
         if (_metrics.Contains(EnergyPointing))
             _energy.Add(EnergyPointingGame.Score(sized, className, ToArray(original)));
         if (pixels is not null && network is not null && (_metrics.Contains(Deletion) || _metrics.Contains(Insertion)))
@@ -71,6 +80,7 @@ internal sealed class MethodEvaluation
                 _insertion.Add(DeletionInsertion.Insertion(probability, input, saliency).Auc);
         }
         Outcomes.Add(outcome);
+        Points.Add(point);
     }
 
     /// <summary>The center baseline: the point (W/2, H/2) and a centered map, no model involved.</summary>
@@ -83,6 +93,7 @@ internal sealed class MethodEvaluation
         if (_metrics.Contains(EnergyPointing))
             _energy.Add(EnergyPointingGame.Score(sized, className, CenterBaseline.CreateMap(sized.Width, sized.Height)));
         Outcomes.Add(outcome);
+        Points.Add(null);
     }
 
     public JsonObject ToJson()

@@ -30,12 +30,57 @@ internal static class MapImages
         return (scaled * 255).round().clamp(0, 255).to(ScalarType.Byte).permute(1, 2, 0).contiguous().MoveToOuterDisposeScope();
     }
 
-    /// <summary>Writes the map blended over <paramref name="background"/> (the map is resized to it) as an image file.</summary>
-    public static void WriteOverlay(string path, Tensor background, float[] reduced, int height, int width, Colormap colormap = Colormap.Jet)
+    /// <summary>
+    /// Writes the map blended over <paramref name="background"/> (the map is resized to it) to <paramref name="overlayPath"/>, and the map
+    /// alone at its own resolution to <paramref name="mapPath"/> when given, both drawn as <paramref name="style"/> says (the library's
+    /// defaults when null). Returns the scaled map: its colormap and the values its ends stand for label a colour bar.
+    /// </summary>
+    public static ScaledMap WriteOverlay(string overlayPath, Tensor background, float[] reduced, int height, int width,
+        string? mapPath = null, HeatmapStyle? style = null)
     {
+        style ??= new HeatmapStyle();
+        ScaledMap scaled = style.Scale(reduced);
         using DisposeScope scope = NewDisposeScope();
-        float[] scaled = HeatmapTransformer.ScaleForColormap(reduced, colormap);
-        Tensor overlay = Heatmap.Overlay(background, tensor(scaled, [height, width]), colormap, alpha: 0.5);
-        ImageIO.Save(path, overlay);
+        ImageIO.Save(overlayPath, Heatmap.Overlay(background, scaled, height, width, style));
+        if (mapPath is not null)
+            ImageIO.Save(mapPath, Heatmap.Render(tensor(scaled.Values, [height, width]), scaled.Colormap));
+        return scaled;
+    }
+
+    /// <summary>Writes <paramref name="colormap"/>'s colour bar (256 × 12, low end left) into <paramref name="folder"/> once; returns its file name.</summary>
+    public static string WriteColorBar(string folder, Colormap colormap)
+    {
+        string file = $"colorbar-{colormap.ToString().ToLowerInvariant()}.png";
+        string path = Path.Combine(folder, file);
+        if (!File.Exists(path))
+        {
+            using Tensor bar = Heatmap.ColorBar(colormap);
+            ImageIO.Save(path, bar);
+        }
+        return file;
+    }
+
+    /// <summary>Writes the pictures (uint8 [H,W,3], all one height) side by side with 6 white pixels between them; disposes them.</summary>
+    public static void WriteRow(string path, IReadOnlyList<Tensor> pictures)
+    {
+        try
+        {
+            long height = pictures[0].shape[0];
+            if (pictures.Any(p => p.shape[0] != height))
+                throw new ArgumentException($"a row of pictures needs one height; got {string.Join(", ", pictures.Select(p => p.shape[0]))}.");
+            using DisposeScope scope = NewDisposeScope();
+            Tensor gap = full([height, 6, 3], (byte)255, ScalarType.Byte);
+            var parts = new List<Tensor>();
+            foreach (Tensor picture in pictures)
+            {
+                if (parts.Count > 0) parts.Add(gap);
+                parts.Add(picture);
+            }
+            ImageIO.Save(path, cat(parts, 1));
+        }
+        finally
+        {
+            foreach (Tensor picture in pictures) picture.Dispose();
+        }
     }
 }
