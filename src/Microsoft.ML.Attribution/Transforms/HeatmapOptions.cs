@@ -47,8 +47,8 @@ public sealed class HeatmapOptions
     /// <summary>The fraction of the limit below which the map is transparent, with an opacity by value (0–1).</summary>
     public double TransparentBelow { get; set; } = 0.05;
 
-    /// <summary>The drawing settings as a <see cref="HeatmapStyle"/>.</summary>
-    public HeatmapStyle Style => new()
+    /// <summary>The drawing settings as a <see cref="HeatmapStyle"/> (a method, so that saving the options does not write them twice).</summary>
+    public HeatmapStyle ToStyle() => new()
     {
         Sign = Sign,
         Colormap = Colormap,

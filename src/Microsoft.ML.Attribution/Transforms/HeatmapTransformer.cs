@@ -34,7 +34,7 @@ public sealed class HeatmapTransformer : RowAppendingTransformerBase, IPersisten
         ArgumentException.ThrowIfNullOrEmpty(_options.MapColumnName, nameof(options.MapColumnName));
         ArgumentException.ThrowIfNullOrEmpty(_options.OutputFolder, nameof(options.OutputFolder));
         ArgumentException.ThrowIfNullOrEmpty(_options.Format, nameof(options.Format));
-        _options.Style.Validate();
+        _options.ToStyle().Validate();
         _options.Format = _options.Format.TrimStart('.');
     }
 
@@ -121,7 +121,7 @@ public sealed class HeatmapTransformer : RowAppendingTransformerBase, IPersisten
         map.CopyTo(values);
         if (values.Any(v => !float.IsFinite(v)))
             return ("", $"Missing map: column '{_options.MapColumnName}' holds NaN or infinite values (the row could not be explained).");
-        HeatmapStyle style = _options.Style;
+        HeatmapStyle style = _options.ToStyle();
         ScaledMap scaled = style.Scale(values);
         string path = Path.Combine(_options.OutputFolder, stem + _options.FileSuffix + "." + _options.Format);
         try
