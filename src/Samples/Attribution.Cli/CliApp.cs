@@ -17,6 +17,8 @@ internal static class CliApp
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(ScoreCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
         root.SetAction(ReportCommand.RunDefaults);
         return root;
     }

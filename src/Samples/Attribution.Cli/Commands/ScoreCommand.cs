@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Attribution.Cli.Scoring;
+using Attribution.Cli.Shared;
+using Microsoft.ML.Attribution.Datasets;
+using Microsoft.ML.Attribution.Graph;
+using Microsoft.ML.Attribution.Imaging;
+using Microsoft.ML.Attribution.Maps;
+using Microsoft.ML.Attribution.Metrics;
+using TorchSharp;
+using Microsoft.ML.Attribution.Tensors;
+using static TorchSharp.torch;
+
+namespace Attribution.Cli.Commands;
+
+/// <summary>
+/// `attribution score`: batch scoring of many images by one or more methods, one shard of them at a time (`--shard i/n` or
+/// `auto/n` from a Kubernetes Indexed Job's or Slurm array's index), into Parquet parts that are committed atomically, so a shard
+/// that is killed and started again continues where it stopped. `attribution merge` checks and summarizes the shards.
+/// </summary>
+internal static class ScoreCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("score", "Score images with attribution methods, one shard at a time, into Parquet (see `merge`).");
+        var model = new Option<string>("--model") { Description = "The ONNX image classifier.", Required = true };
+        var input = new Option<string[]>("--input") { Description = "Image files or folders (recursively).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true };
+        var dataset = new Option<string?>("--dataset") { Description = "A VOC folder, a CSV of boxes or a COCO JSON: images with boxes (pointing game per row)." };
+        var split = new Option<string?>("--split") { Description = "VOC split (default: test, else val, trainval, train)." };
+        var classes = new Option<string?>("--classes") { Description = "Class names, one per line (default: classes.txt beside the dataset, else VOC's)." };
+        var method = new Option<string[]>("--method") { Description = "Method names.", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["gradient"] };
+        var target = new Option<string>("--target") { Description = "top1, or a class index explained for every image.", DefaultValueFactory = _ => "top1" };
+        var shard = new Option<string>("--shard") { Description = "INDEX/COUNT, or auto/COUNT (the index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID).", DefaultValueFactory = _ => "0/1" };
+        var output = new Option<string>("--out") { Description = "Output folder (Parquet parts and shard manifests).", Required = true };
+        var maps = new Option<string>("--maps") { Description = "inline (a float list column) or npy (files beside the parts).", DefaultValueFactory = _ => "inline" };
+        var group = new Option<int>("--rows-per-group") { Description = "Images per committed row group (what a restart can lose at most).", DefaultValueFactory = _ => 32 };
+        var tolerance = new Option<double>("--tolerance") { Description = "Pointing-game tolerance in pixels of the original image.", DefaultValueFactory = _ => PointingGame.DefaultTolerance };
+        var common = new CommonOptions();
+        foreach (Option option in new Option[] { model, input, dataset, split, classes, method, target, shard, output, maps, group, tolerance })
+            command.Options.Add(option);
+        common.AddTo(command);
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            string[]? inputs = result.GetValue(input);
+            string? datasetPath = result.GetValue(dataset);
+            if ((inputs is { Length: > 0 }) == (datasetPath is not null))
+                throw new CliUsageException("Give either --input (image files or folders) or --dataset (VOC folder, CSV or COCO JSON).");
+            string mapMode = result.GetValue(maps)!;
+            if (mapMode is not ("inline" or "npy")) throw new CliUsageException($"--maps '{mapMode}': expected inline or npy.");
+            int rowsPerGroup = result.GetValue(group);
+            if (rowsPerGroup < 1) throw new CliUsageException($"--rows-per-group {rowsPerGroup}: at least 1.");
+            var settings = new Settings(result.GetValue(model)!, result.GetValue(method)!, result.GetValue(target)!,
+                Shard.Parse(result.GetValue(shard)!, Environment.GetEnvironmentVariable), result.GetValue(output)!, mapMode == "npy", rowsPerGroup,
+                result.GetValue(tolerance));
+            (IReadOnlyList<ScoreInput> all, IReadOnlyList<string>? classNames) = datasetPath is null
+                ? (ScoreInputs.FromFiles(inputs!), null)
+                : ScoreInputs.FromDataset(datasetPath, result.GetValue(split), result.GetValue(classes));
+            return Run(settings, all, classNames, result, common);
+        }));
+        return command;
+    }
+
+    private sealed record Settings(string Model, string[] Methods, string Target, Shard Shard, string Output, bool NpyMaps, int RowsPerGroup, double Tolerance);
+
+    private static int Run(Settings settings, IReadOnlyList<ScoreInput> all, IReadOnlyList<string>? classNames, ParseResult result, CommonOptions common)
+    {
+        ExplainCommand.RequireMethods(settings.Methods);
+        List<ScoreInput> mine = all.Where(i => settings.Shard.Owns(i.Id)).ToList();
+        var store = new ShardStore(Path.GetFullPath(settings.Output), settings.Shard);
+        var manifest = new ShardManifest
+        {
+            Shard = settings.Shard.Index,
+            ShardCount = settings.Shard.Count,
+            Methods = [.. settings.Methods],
+            ImageIds = mine.Select(i => i.Id).ToList(),
+            ClassNames = classNames?.ToList(),
+        };
+        store.WriteManifest(manifest);
+        HashSet<(string, string)> done = store.Done();
+
+        using Network network = ModelLoader.Load(settings.Model, common.GetDevice(result));
+        Preprocessing preprocessing = common.GetPreprocessing(result, ModelLoader.InputSize(network));
+        var methodSettings = common.GetMethodSettings(result, settings.Methods);
+        int classCount = ModelLoader.ClassCount(network);
+        int? fixedTarget = ParseTarget(settings.Target, classCount);
+        var runner = new ExplainRunner(network, preprocessing, common.GetBatch(result));
+        var game = classNames is null ? null : new PointingGame(classNames, settings.Tolerance);
+        int total = mine.Count * settings.Methods.Length, finished = done.Count(d => mine.Any(i => i.Id == d.Item1));
+        var clock = Stopwatch.StartNew();
+        Console.WriteLine($"score shard {settings.Shard}: {mine.Count} of {all.Count} images × {settings.Methods.Length} methods; {finished} rows already committed");
+
+        foreach (string method in settings.Methods)
+        {
+            List<ScoreInput> remaining = mine.Where(i => !done.Contains((i.Id, method))).ToList();
+            for (int start = 0; start < remaining.Count; start += settings.RowsPerGroup)
+            {
+                List<ScoreInput> chunk = remaining.Skip(start).Take(settings.RowsPerGroup).ToList();
+                var items = chunk.Select(i => new InputItem(i.Id, i.Path, i.Path, null, 0, 0, 0, null)).ToList();
+                IReadOnlyList<int>? targets = fixedTarget is int t ? Enumerable.Repeat(t, chunk.Count).ToList() : null;
+                var rows = new ScoreRow[chunk.Count];
+                foreach (ExplainedRow explained in runner.Run(items, method, methodSettings.For(method), targets))
+                    rows[explained.Index] = ToRow(chunk[explained.Index], method, explained, game, settings, store.Folder);
+                store.Commit(rows);
+                finished += chunk.Count;
+                // One line per committed group: what a log collector needs to follow a shard.
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"progress shard={settings.Shard} method={method} committed={finished}/{total} elapsed={clock.Elapsed.TotalSeconds:F1}s"));
+            }
+        }
+        manifest.Complete = true;
+        store.WriteManifest(manifest);
+        Console.WriteLine($"score shard {settings.Shard}: complete, {store.Parts().Count} parts in {store.Folder}");
+        return 0;
+    }
+
+    private static ScoreRow ToRow(ScoreInput input, string method, ExplainedRow explained, PointingGame? game, Settings settings, string folder)
+    {
+        var row = new ScoreRow { ImageId = input.Id, Method = method, Seconds = Math.Round(explained.Seconds, 6) };
+        if (!explained.Ok)
+        {
+            row.Error = explained.Error;
+            return row;
+        }
+        row.Target = explained.Target;
+        row.Logit = explained.Logit;
+        float[] reduced = MapImages.Reduce(explained, method);
+        row.MapHeight = explained.Height;
+        row.MapWidth = explained.Width;
+        if (settings.NpyMaps)
+        {
+            string file = Path.Combine("maps", method, Path.ChangeExtension(input.Id, ".npy"));
+            string path = Path.Combine(folder, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using Tensor map = tensor(reduced, [explained.Height, explained.Width]);
+            Npy.Save(path, map);
+            row.MapFile = file.Replace('\\', '/');
+        }
+        else
+            row.Map = reduced;
+        if (game is not null && input.Annotation is AnnotatedImage annotation && explained.Target < game.ClassNames.Count)
+        {
+            AnnotatedImage sized = annotation.HasKnownSize ? annotation : WithSize(annotation);
+            using DisposeScope scope = NewDisposeScope();
+            Tensor original = ImageResize.Resize(tensor(reduced, [explained.Height, explained.Width]), sized.Height, sized.Width);
+            ImagePoint point = PointingGame.MaximumOf(original);
+            (row.MaxPointX, row.MaxPointY) = ((int)point.Column, (int)point.Row);
+            PointingOutcome outcome = game.Evaluate(sized, game.ClassNames[explained.Target], point);
+            row.PointingHit = outcome == PointingOutcome.Skipped ? null : outcome == PointingOutcome.Hit;
+        }
+        return row;
+    }
+
+    private static AnnotatedImage WithSize(AnnotatedImage image)
+    {
+        using Tensor loaded = ImageIO.Load(image.Path);
+        return image with { Width = (int)loaded.shape[1], Height = (int)loaded.shape[0] };
+    }
+
+    private static int? ParseTarget(string text, int classes)
+    {
+        if (text.Trim().Equals("top1", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int target) || target < 0 || (classes > 0 && target >= classes))
+            throw new CliUsageException($"--target must be top1 or a class index{(classes > 0 ? $" in 0–{classes - 1}" : "")}; got '{text}'.");
+        return target;
+    }
+}
