@@ -10,6 +10,7 @@ using Microsoft.ML.Attribution.Maps;
 using Microsoft.ML.Attribution.Metrics;
 using TorchSharp;
 using Microsoft.ML.Attribution.Tensors;
+using Spectre.Console;
 using static TorchSharp.torch;
 
 namespace Attribution.Cli.Commands;
@@ -86,28 +87,36 @@ internal static class ScoreCommand
         int? fixedTarget = ParseTarget(settings.Target, classCount);
         var runner = new ExplainRunner(network, preprocessing, common.GetBatch(result));
         var game = classNames is null ? null : new PointingGame(classNames, settings.Tolerance);
-        int total = mine.Count * settings.Methods.Length, finished = done.Count(d => mine.Any(i => i.Id == d.Item1));
+        var mineIds = mine.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+        int total = mine.Count * settings.Methods.Length, finished = done.Count(d => mineIds.Contains(d.Item1));
         var clock = Stopwatch.StartNew();
         Console.WriteLine($"score shard {settings.Shard}: {mine.Count} of {all.Count} images × {settings.Methods.Length} methods; {finished} rows already committed");
 
-        foreach (string method in settings.Methods)
+        var remainingPerMethod = settings.Methods.Select(m => mine.Where(i => !done.Contains((i.Id, m))).ToList()).ToList();
+        bool interactive = AnsiConsole.Profile.Capabilities.Interactive;
+        // Bars on a terminal; on a log (a pod, a Slurm task) one machine-readable line per committed group instead.
+        CommandRunner.WithProgress(settings.Methods.Select((m, k) => (m, remainingPerMethod[k].Count)).ToList(), progressFor =>
         {
-            List<ScoreInput> remaining = mine.Where(i => !done.Contains((i.Id, method))).ToList();
-            for (int start = 0; start < remaining.Count; start += settings.RowsPerGroup)
+            for (int k = 0; k < settings.Methods.Length; k++)
             {
-                List<ScoreInput> chunk = remaining.Skip(start).Take(settings.RowsPerGroup).ToList();
-                var items = chunk.Select(i => new InputItem(i.Id, i.Path, i.Path, null, 0, 0, 0, null)).ToList();
-                IReadOnlyList<int>? targets = fixedTarget is int t ? Enumerable.Repeat(t, chunk.Count).ToList() : null;
-                var rows = new ScoreRow[chunk.Count];
-                foreach (ExplainedRow explained in runner.Run(items, method, methodSettings.For(method), targets))
-                    rows[explained.Index] = ToRow(chunk[explained.Index], method, explained, game, settings, store.Folder);
-                store.Commit(rows);
-                finished += chunk.Count;
-                // One line per committed group: what a log collector needs to follow a shard.
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"progress shard={settings.Shard} method={method} committed={finished}/{total} elapsed={clock.Elapsed.TotalSeconds:F1}s"));
+                string method = settings.Methods[k];
+                List<ScoreInput> remaining = remainingPerMethod[k];
+                for (int start = 0; start < remaining.Count; start += settings.RowsPerGroup)
+                {
+                    List<ScoreInput> chunk = remaining.Skip(start).Take(settings.RowsPerGroup).ToList();
+                    var items = chunk.Select(i => new InputItem(i.Id, i.Path, i.Path, null, 0, 0, 0, null)).ToList();
+                    IReadOnlyList<int>? targets = fixedTarget is int t ? Enumerable.Repeat(t, chunk.Count).ToList() : null;
+                    var rows = new ScoreRow[chunk.Count];
+                    foreach (ExplainedRow explained in runner.Run(items, method, methodSettings.For(method), targets, progressFor(k)))
+                        rows[explained.Index] = ToRow(chunk[explained.Index], method, explained, game, settings, store.Folder);
+                    store.Commit(rows);
+                    finished += chunk.Count;
+                    if (!interactive)
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"progress shard={settings.Shard} method={method} committed={finished}/{total} elapsed={clock.Elapsed.TotalSeconds:F1}s"));
+                }
             }
-        }
+        });
         manifest.Complete = true;
         store.WriteManifest(manifest);
         Console.WriteLine($"score shard {settings.Shard}: complete, {store.Parts().Count} parts in {store.Folder}");
