@@ -51,7 +51,8 @@ internal static class ScoreCommand
             if (mapMode is not ("inline" or "npy")) throw new CliUsageException($"--maps '{mapMode}': expected inline or npy.");
             int rowsPerGroup = result.GetValue(group);
             if (rowsPerGroup < 1) throw new CliUsageException($"--rows-per-group {rowsPerGroup}: at least 1.");
-            var settings = new Settings(result.GetValue(model)!, result.GetValue(method)!, result.GetValue(target)!,
+            // A method named twice is scored once: each (image, method) is one row.
+            var settings = new Settings(result.GetValue(model)!, result.GetValue(method)!.Distinct(StringComparer.Ordinal).ToArray(), result.GetValue(target)!,
                 Shard.Parse(result.GetValue(shard)!, Environment.GetEnvironmentVariable), result.GetValue(output)!, mapMode == "npy", rowsPerGroup,
                 result.GetValue(tolerance));
             (IReadOnlyList<ScoreInput> all, IReadOnlyList<string>? classNames) = datasetPath is null
