@@ -67,14 +67,16 @@ public static class Heatmap
         ImageArguments.RequireMap(map, nameof(map), "Heatmap.Overlay");
         if (!(alpha >= 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in [0, 1].");
         using DisposeScope scope = NewDisposeScope();
-        int height = (int)image.shape[0], width = (int)image.shape[1];
-        Tensor fitted = map.shape[0] == height && map.shape[1] == width
-            ? map
-            : ImageResize.Resize(map.to(ScalarType.Float32), height, width, ImageInterpolation.Bilinear);
-        Tensor colored = Render(fitted, colormap);
+        Tensor colored = Render(FitTo(image, map), colormap);
         Tensor blended = image.to(ScalarType.Float32) * (1 - alpha) + colored.to(ScalarType.Float32) * alpha;
         return blended.round().clamp(0, 255).to(ScalarType.Byte).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The map at the image's size (bilinear; as it is when the sizes agree).</summary>
+    private static Tensor FitTo(Tensor image, Tensor map) =>
+        map.shape[0] == image.shape[0] && map.shape[1] == image.shape[1]
+            ? map
+            : ImageResize.Resize(map.to(ScalarType.Float32), (int)image.shape[0], (int)image.shape[1], ImageInterpolation.Bilinear);
 
     /// <summary>
     /// Blends a scaled map (<see cref="HeatmapStyle.Scale"/>, [<paramref name="height"/>, <paramref name="width"/>]) over
@@ -91,22 +93,19 @@ public static class Heatmap
         ImageArguments.RequireSize(height, width, "Heatmap.Overlay");
         if (map.Values.Length != (long)height * width)
             throw new ArgumentException($"Heatmap.Overlay: the map holds {map.Values.Length} values, not {height}×{width}.", nameof(map));
-        using DisposeScope scope = NewDisposeScope();
-        int imageHeight = (int)image.shape[0], imageWidth = (int)image.shape[1];
-        Tensor values = tensor(map.Values, [height, width]);
-        Tensor fitted = height == imageHeight && width == imageWidth ? values : ImageResize.Resize(values, imageHeight, imageWidth, ImageInterpolation.Bilinear);
-        Tensor colored = Render(fitted, map.Colormap).to(ScalarType.Float32);
-        Tensor weight;
         if (style.Opacity == HeatmapOpacity.Constant)
-            weight = full([imageHeight, imageWidth, 1], (float)style.Alpha);
-        else
         {
-            Tensor magnitude = !map.Signed ? fitted.clamp(0, 1)
-                : map.Colormap == Colormap.BlueWhiteRed ? fitted.abs().clamp(0, 1)
-                : (fitted * 2 - 1).abs().clamp(0, 1);
-            double t = style.TransparentBelow;
-            weight = ((magnitude - t) / (1 - t)).clamp(0, 1).mul(style.Alpha).unsqueeze(2);
+            using Tensor values = tensor(map.Values, [height, width]);
+            return Overlay(image, values, map.Colormap, style.Alpha);
         }
+        using DisposeScope scope = NewDisposeScope();
+        Tensor fitted = FitTo(image, tensor(map.Values, [height, width]));
+        Tensor colored = Render(fitted, map.Colormap).to(ScalarType.Float32);
+        Tensor magnitude = !map.Signed ? fitted.clamp(0, 1)
+            : map.Colormap == Colormap.BlueWhiteRed ? fitted.abs().clamp(0, 1)
+            : (fitted * 2 - 1).abs().clamp(0, 1);
+        double t = style.TransparentBelow;
+        Tensor weight = ((magnitude - t) / (1 - t)).clamp(0, 1).mul(style.Alpha).unsqueeze(2);
         Tensor blended = image.to(ScalarType.Float32) * (1 - weight) + colored * weight;
         return blended.round().clamp(0, 255).to(ScalarType.Byte).MoveToOuterDisposeScope();
     }

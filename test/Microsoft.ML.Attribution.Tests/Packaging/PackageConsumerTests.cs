@@ -163,12 +163,7 @@ public sealed partial class PackageConsumerTests
 
     private static string TestVersion() => $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}{Random.Shared.Next(1000):D3}";
 
-    private static string NewFolder(string name)
-    {
-        string folder = Path.Combine(Path.GetTempPath(), "mla-packaging", name + "-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
+    private static string NewFolder(string name) => Transforms.TransformFixtures.TempFolder("packaging-" + name);
 
     private static void DeleteFromNuGetCache(string id, string version)
     {

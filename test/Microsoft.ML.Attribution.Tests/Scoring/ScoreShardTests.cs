@@ -186,12 +186,7 @@ public sealed class ScoreShardTests
     private static List<ScoreRow> ShardRows(string folder, int shard) =>
         Directory.GetFiles(folder, $"shard-{shard:D5}-of-*-part-*.parquet").SelectMany(ShardStore.Read).ToList();
 
-    private static string NewFolder(string name)
-    {
-        string folder = Path.Combine(Path.GetTempPath(), "mla-scoring", name + "-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
+    private static string NewFolder(string name) => Transforms.TransformFixtures.TempFolder("scoring-" + name);
 
     /// <summary>The CLI in a child process (as a pod or array task runs it).</summary>
     private static Process StartCli(string[] args, params (string Name, string Value)[] environment) =>

@@ -155,13 +155,17 @@ internal static class ExplainCommand
         }
     }
 
-    private static IReadOnlyList<int>? ParseTarget(string text, int count, int classes)
+    private static IReadOnlyList<int>? ParseTarget(string text, int count, int classes) =>
+        ParseClassTarget(text, classes) is int target ? Enumerable.Repeat(target, count).ToArray() : null;
+
+    /// <summary>--target: null for top1, else the class index (checked against the model's class count when known).</summary>
+    internal static int? ParseClassTarget(string text, int classes)
     {
         if (text.Trim().Equals("top1", StringComparison.OrdinalIgnoreCase))
             return null;
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int target) || target < 0 || (classes > 0 && target >= classes))
             throw new CliUsageException($"--target must be top1 or a class index{(classes > 0 ? $" in 0–{classes - 1}" : "")}; got '{text}'.");
-        return Enumerable.Repeat(target, count).ToArray();
+        return target;
     }
 
     /// <summary>Writes maps [N,C,H,W] float32; rows that failed are NaN. Returns the file name, or null if no row has a map.</summary>

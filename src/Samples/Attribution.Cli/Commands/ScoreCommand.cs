@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Attribution.Cli.Evaluation;
 using Attribution.Cli.Scoring;
 using Attribution.Cli.Shared;
 using Microsoft.ML.Attribution.Datasets;
@@ -85,7 +86,7 @@ internal static class ScoreCommand
         Preprocessing preprocessing = common.GetPreprocessing(result, ModelLoader.InputSize(network));
         var methodSettings = common.GetMethodSettings(result, settings.Methods);
         int classCount = ModelLoader.ClassCount(network);
-        int? fixedTarget = ParseTarget(settings.Target, classCount);
+        int? fixedTarget = ExplainCommand.ParseClassTarget(settings.Target, classCount);
         var runner = new ExplainRunner(network, preprocessing, common.GetBatch(result));
         var game = classNames is null ? null : new PointingGame(classNames, settings.Tolerance);
         var mineIds = mine.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
@@ -150,7 +151,7 @@ internal static class ScoreCommand
             row.Map = reduced;
         if (game is not null && input.Annotation is AnnotatedImage annotation && explained.Target < game.ClassNames.Count)
         {
-            AnnotatedImage sized = annotation.HasKnownSize ? annotation : WithSize(annotation);
+            AnnotatedImage sized = MethodEvaluation.WithSize(annotation);
             using DisposeScope scope = NewDisposeScope();
             Tensor original = ImageResize.Resize(tensor(reduced, [explained.Height, explained.Width]), sized.Height, sized.Width);
             ImagePoint point = PointingGame.MaximumOf(original);
@@ -159,19 +160,5 @@ internal static class ScoreCommand
             row.PointingHit = outcome == PointingOutcome.Skipped ? null : outcome == PointingOutcome.Hit;
         }
         return row;
-    }
-
-    private static AnnotatedImage WithSize(AnnotatedImage image)
-    {
-        using Tensor loaded = ImageIO.Load(image.Path);
-        return image with { Width = (int)loaded.shape[1], Height = (int)loaded.shape[0] };
-    }
-
-    private static int? ParseTarget(string text, int classes)
-    {
-        if (text.Trim().Equals("top1", StringComparison.OrdinalIgnoreCase)) return null;
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int target) || target < 0 || (classes > 0 && target >= classes))
-            throw new CliUsageException($"--target must be top1 or a class index{(classes > 0 ? $" in 0–{classes - 1}" : "")}; got '{text}'.");
-        return target;
     }
 }

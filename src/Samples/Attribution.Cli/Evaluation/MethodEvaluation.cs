@@ -143,7 +143,8 @@ internal sealed class MethodEvaluation
         return logits.softmax(1).select(1, target).MoveToOuterDisposeScope();
     }
 
-    private static AnnotatedImage WithSize(AnnotatedImage image)
+    /// <summary>The image with its pixel size, read from the file when the annotation has none.</summary>
+    internal static AnnotatedImage WithSize(AnnotatedImage image)
     {
         if (image.HasKnownSize)
             return image;
