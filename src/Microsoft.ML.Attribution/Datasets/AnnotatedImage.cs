@@ -9,6 +9,9 @@ public sealed record AnnotatedImage(string Path, int Width, int Height, IReadOnl
     /// <summary>The file name without folder and extension: VOC's image id, and the key of TorchRay's difficult-pair lists.</summary>
     public string Name => System.IO.Path.GetFileNameWithoutExtension(Path);
 
+    /// <summary>The class to explain for this image as the dataset writes it (a class name or index), when it names one (a CSV's <c>target</c> column).</summary>
+    public string? Target { get; init; }
+
     public bool HasKnownSize => Width > 0 && Height > 0;
 
     /// <summary>The distinct classes present, in order of first appearance: the pairs the pointing game evaluates.</summary>

@@ -4,16 +4,18 @@ using System.Text;
 namespace Microsoft.ML.Attribution.Datasets;
 
 /// <summary>
-/// Reads boxes from a CSV file with a header row. Required columns: <c>path,class,x1,y1,x2,y2</c>; optional:
-/// <c>width,height</c> (the image size) and <c>difficult</c> (0/1). One row per object, several rows per image; a row
-/// with an empty class and empty coordinates lists an image without objects. Coordinates are 0-based inclusive pixels
-/// (x = column, y = row). Relative paths are resolved against <c>imageFolder</c>, by default the CSV file's folder.
-/// Fields may be quoted with "…" ("" inside quotes is a quote).
+/// Reads images and their boxes from a CSV file with a header row. Required column: <c>path</c>. Boxes: <c>class,x1,y1,x2,y2</c>
+/// (all five or none); optional: <c>width,height</c> (the image size), <c>difficult</c> (0/1) and <c>target</c> (the class to
+/// explain for the image, a class name or index, kept as written in <see cref="AnnotatedImage.Target"/>; empty = none). One row
+/// per object, several rows per image; a row with an empty class and empty coordinates lists an image without objects, and
+/// without box columns every row lists one image. Coordinates are 0-based inclusive pixels (x = column, y = row). Relative paths
+/// are resolved against <c>imageFolder</c>, by default the CSV file's folder. Fields may be quoted with "…" ("" inside quotes is a quote).
 /// </summary>
 public static class CsvAnnotationReader
 {
-    private static readonly string[] Required = ["path", "class", "x1", "y1", "x2", "y2"];
-    private static readonly string[] Optional = ["width", "height", "difficult"];
+    private static readonly string[] Required = ["path"];
+    private static readonly string[] BoxColumns = ["class", "x1", "y1", "x2", "y2"];
+    private static readonly string[] Optional = ["width", "height", "difficult", "target"];
 
     /// <param name="csvPath">The CSV file.</param>
     /// <param name="imageFolder">Where relative image paths start; defaults to the CSV file's folder.</param>
@@ -49,16 +51,22 @@ public static class CsvAnnotationReader
             string path = fields[columns["path"]];
             if (path.Length == 0) throw Error("empty path");
             int width = OptionalSize("width"), height = OptionalSize("height");
+            string? target = columns.TryGetValue("target", out int t) && fields[t].Length > 0 ? fields[t] : null;
             if (!images.TryGetValue(path, out ImageRows? image))
             {
-                images[path] = image = new ImageRows(width, height);
+                images[path] = image = new ImageRows(width, height, target);
                 order.Add(path);
             }
             else if (image.Width != width || image.Height != height)
             {
                 throw Error($"'{path}' is {width}×{height} here but {image.Width}×{image.Height} on an earlier line");
             }
+            else if (image.Target != target)
+            {
+                throw Error($"'{path}' has the target '{target}' here but '{image.Target}' on an earlier line");
+            }
 
+            if (!columns.ContainsKey("class")) continue;
             string className = fields[columns["class"]];
             string[] coordinates = ["x1", "y1", "x2", "y2"];
             if (className.Length == 0 && coordinates.All(c => fields[columns[c]].Length == 0)) continue;
@@ -90,12 +98,12 @@ public static class CsvAnnotationReader
                     ? value : throw Error($"{column}: expected a positive integer, got '{fields[index]}'");
             }
         }
-        if (columns is null) throw new InvalidDataException($"{csvPath}: line 1: empty file, expected the header {string.Join(",", Required)}");
+        if (columns is null) throw new InvalidDataException($"{csvPath}: line 1: empty file, expected a header like path,{string.Join(",", BoxColumns)}");
 
         var result = order.Select(path =>
         {
             ImageRows rows = images[path];
-            return new AnnotatedImage(Path.Combine(imageFolder, path), rows.Width, rows.Height, rows.Objects);
+            return new AnnotatedImage(Path.Combine(imageFolder, path), rows.Width, rows.Height, rows.Objects) { Target = rows.Target };
         }).ToList();
         return new AnnotatedDataset(classes, result);
     }
@@ -106,13 +114,15 @@ public static class CsvAnnotationReader
         for (int i = 0; i < fields.Count; i++)
         {
             string name = fields[i].ToLowerInvariant();
-            if (!Required.Contains(name) && !Optional.Contains(name))
-                throw error($"unknown column '{fields[i]}' in the header (columns: {string.Join(",", Required.Concat(Optional))})");
+            if (!Required.Contains(name) && !BoxColumns.Contains(name) && !Optional.Contains(name))
+                throw error($"unknown column '{fields[i]}' in the header (columns: {string.Join(",", Required.Concat(BoxColumns).Concat(Optional))})");
             if (!columns.TryAdd(name, i)) throw error($"column '{name}' appears twice in the header");
         }
-        string[] missing = Required.Where(c => !columns.ContainsKey(c)).ToArray();
-        if (missing.Length > 0)
-            throw error($"the header lacks {string.Join(",", missing)} (expected a header like {string.Join(",", Required)})");
+        if (!columns.ContainsKey("path"))
+            throw error($"the header lacks path (expected a header like path,{string.Join(",", BoxColumns)} or path,target)");
+        string[] missingBox = BoxColumns.Where(c => !columns.ContainsKey(c)).ToArray();
+        if (missingBox.Length is > 0 and < 5)
+            throw error($"the header lacks {string.Join(",", missingBox)} (boxes need all of {string.Join(",", BoxColumns)})");
         if (columns.ContainsKey("width") != columns.ContainsKey("height"))
             throw error("the header must have both width and height, or neither");
         return columns;
@@ -158,10 +168,11 @@ public static class CsvAnnotationReader
         }
     }
 
-    private sealed class ImageRows(int width, int height)
+    private sealed class ImageRows(int width, int height, string? target)
     {
         public int Width { get; } = width;
         public int Height { get; } = height;
+        public string? Target { get; } = target;
         public List<GroundTruthObject> Objects { get; } = [];
     }
 }

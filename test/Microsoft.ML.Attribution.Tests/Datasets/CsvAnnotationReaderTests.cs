@@ -37,6 +37,24 @@ public sealed class CsvAnnotationReaderTests : DatasetTest
         Assert.HasCount(2, image.Objects);
     }
 
+    [TestMethod]
+    public void Paths_alone_list_images_and_a_target_column_is_kept_per_image()
+    {
+        string list = WriteScratch("list.csv", "path,target\na.png,cat\nb.png,\n\"c, d.png\",3\n");
+        AnnotatedDataset data = CsvAnnotationReader.Read(list, "/imgs");
+        CollectionAssert.AreEqual(new[] { "/imgs/a.png", "/imgs/b.png", "/imgs/c, d.png" }, data.Images.Select(i => i.Path).ToArray());
+        CollectionAssert.AreEqual(new[] { "cat", null, "3" }, data.Images.Select(i => i.Target).ToArray(), "as written; empty = none");
+        Assert.IsTrue(data.Images.All(i => i.Objects.Count == 0 && !i.HasKnownSize));
+        Assert.IsEmpty(data.ClassNames);
+
+        string boxes = WriteScratch("boxes-target.csv", "path,class,x1,y1,x2,y2,target\na.png,cat,1,2,3,4,dog\na.png,dog,5,6,7,8,dog\nb.png,,,,,,\n");
+        AnnotatedDataset withBoxes = CsvAnnotationReader.Read(boxes);
+        Assert.AreEqual("dog", withBoxes.Images[0].Target);
+        Assert.HasCount(2, withBoxes.Images[0].Objects);
+        Assert.IsNull(withBoxes.Images[1].Target);
+        Assert.IsEmpty(withBoxes.Images[1].Objects);
+    }
+
     private InvalidDataException Malformed(string content, int line, string message)
     {
         string path = WriteScratch("boxes.csv", content);
@@ -52,7 +70,9 @@ public sealed class CsvAnnotationReaderTests : DatasetTest
         const string Header = "path,class,x1,y1,x2,y2\n";
         Malformed("", 1, "empty file");
         Malformed("path,label,x1,y1,x2,y2\n", 1, "unknown column 'label'");
-        Malformed("path,class,x1,y1,x2\n", 1, "lacks y2");
+        Malformed("path,class,x1,y1,x2\n", 1, "lacks y2 (boxes need all of class,x1,y1,x2,y2)");
+        Malformed("target,class\n", 1, "lacks path");
+        Malformed("path,target\na.jpg,1\na.jpg,2\n", 3, "has the target '2' here but '1' on an earlier line");
         Malformed("path,class,x1,y1,x2,y2,width\n", 1, "both width and height");
         Malformed(Header + "a.jpg,cat,1,2,3,4\na.jpg,cat,1,2,3\n", 3, "expected 6 fields");
         Malformed(Header + "a.jpg,cat,1,2,three,4\n", 2, "x2: expected a number, got 'three'");

@@ -178,22 +178,11 @@ public sealed partial class PackageConsumerTests
     /// <summary>Runs a command to completion (20 minutes at most) and returns its output; a non-zero exit fails the test with both streams.</summary>
     private static string Run(string folder, string command, params string[] args)
     {
-        var start = new ProcessStartInfo(command) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
         // The test host's MSBuild settings must not leak into a separate build.
-        foreach (string variable in new[] { "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "DOTNET_HOST_PATH" })
-            start.Environment.Remove(variable);
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(20)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"`{command} {string.Join(' ', args)}` did not finish in 20 minutes");
-        }
-        Assert.AreEqual(0, process.ExitCode, $"`{command} {string.Join(' ', args)}` in {folder} failed:\n{output.Result}\n{error.Result}");
-        return output.Result;
+        (string, string?)[] environment = [("DOTNET_CLI_TELEMETRY_OPTOUT", "1"), ("DOTNET_NOLOGO", "1"),
+            .. new[] { "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "DOTNET_HOST_PATH" }.Select(v => (v, (string?)null))];
+        var (exitCode, output, error) = ChildProcess.Run(command, args, TimeSpan.FromMinutes(20), folder, environment);
+        Assert.AreEqual(0, exitCode, $"`{command} {string.Join(' ', args)}` in {folder} failed:\n{output}\n{error}");
+        return output;
     }
 }

@@ -77,27 +77,16 @@ public sealed class BadInputCorpusTests
     /// <summary>Null when the case ended clearly; otherwise what went wrong.</summary>
     private static string? Judge(BadInputCase c)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "attribution.dll"));
-        start.ArgumentList.Add("explain");
-        foreach (string argument in c.Arguments)
-            start.ArgumentList.Add(argument);
-        start.Environment["OMP_NUM_THREADS"] = "1";
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Limit))
-        {
-            process.Kill(entireProcessTree: true);
+        if (ChildProcess.TryFinish(ChildProcess.StartCli(["explain", .. c.Arguments]), Limit) is not var (exitCode, stdout, stderr))
             return $"hung (killed after {Limit.TotalSeconds} s)";
-        }
-        string output = Regex.Replace(stdout.Result + stderr.Result, @"\x1B\[[0-9;]*m", "");
+        string output = Regex.Replace(stdout + stderr, @"\x1B\[[0-9;]*m", "");
         string shown = output.Length > 400 ? output[..400] + "…" : output;
         string[] recorded = RecordedErrors(c);
-        switch (process.ExitCode)
+        switch (exitCode)
         {
             case 1 or 2:
                 if (!output.Contains("error", StringComparison.OrdinalIgnoreCase) && recorded.Length == 0)
-                    return $"exit {process.ExitCode} without an error line or a recorded error: {shown}";
+                    return $"exit {exitCode} without an error line or a recorded error: {shown}";
                 if (!Mentions(output + string.Join("\n", recorded), c.Mentions))
                     return $"the error does not mention '{c.Mentions}': {shown}";
                 if (output.Contains("   at ", StringComparison.Ordinal) || output.Contains("frame #", StringComparison.Ordinal))
@@ -110,7 +99,7 @@ public sealed class BadInputCorpusTests
                     return null;
                 return "exit 0 and no error recorded for a bad input (silent garbage?)";
             default:
-                return $"the process died (exit {process.ExitCode}): {shown}";
+                return $"the process died (exit {exitCode}): {shown}";
         }
     }
 }

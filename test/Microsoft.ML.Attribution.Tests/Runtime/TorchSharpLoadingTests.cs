@@ -28,22 +28,8 @@ public sealed class TorchSharpLoadingTests
 
     private static string PatchedGlue => Path.Combine(HostFolder, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
 
-    private static (int ExitCode, string Output, string Error) Run(string folder, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(folder, HostDll));
-        foreach (string arg in args)
-            start.ArgumentList.Add(arg);
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the TorchSharp host hung");
-        }
-        return (process.ExitCode, output, error.Result);
-    }
+    private static (int ExitCode, string Output, string Error) Run(string folder, params string[] args) =>
+        ChildProcess.Finish(ChildProcess.Start("dotnet", [Path.Combine(folder, HostDll), .. args]), TimeSpan.FromMinutes(2), "the TorchSharp host");
 
     /// <summary>A copy of the host's output made of hard links (1.4 GB of natives): replace files by deleting them first.</summary>
     private static string LinkedCopy(string name)

@@ -188,35 +188,14 @@ public sealed class ScoreShardTests
 
     private static string NewFolder(string name) => Transforms.TransformFixtures.TempFolder("scoring-" + name);
 
-    /// <summary>The CLI in a child process (as a pod or array task runs it).</summary>
-    private static Process StartCli(string[] args, params (string Name, string Value)[] environment) =>
-        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "attribution.dll"), .. args], environment);
+    /// <summary>The CLI in a child process (as a pod or array task runs it), without the scheduler's index unless given.</summary>
+    internal static Process StartCli(string[] args, params (string Name, string Value)[] environment) =>
+        ChildProcess.StartCli(args, [.. Shard.IndexVariables.Select(v => (v, (string?)null)), .. environment.Select(e => (e.Name, (string?)e.Value))]);
 
-    private static (int ExitCode, string Output, string Error) Cli(string[] args) => Finish(StartCli(args));
+    internal static (int ExitCode, string Output, string Error) Cli(string[] args) => Finish(StartCli(args));
 
     private static (int ExitCode, string Output, string Error) Run(string command, string[] args, params (string Name, string Value)[] environment) =>
-        Finish(Start(command, args, environment));
+        Finish(ChildProcess.Start(command, args, environment: [.. Shard.IndexVariables.Select(v => (v, (string?)null)), .. environment.Select(e => (e.Name, (string?)e.Value))]));
 
-    private static Process Start(string command, string[] args, (string Name, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in args) start.ArgumentList.Add(arg);
-        foreach (string variable in Shard.IndexVariables) start.Environment.Remove(variable);
-        foreach ((string name, string value) in environment) start.Environment[name] = value;
-        start.Environment["OMP_NUM_THREADS"] = "1";
-        var process = Process.Start(start)!;
-        return process;
-    }
-
-    private static (int ExitCode, string Output, string Error) Finish(Process process)
-    {
-        Task<string> output = process.StandardOutput.ReadToEndAsync(), error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("a scoring process did not finish in 10 minutes");
-        }
-        using (process)
-            return (process.ExitCode, output.Result, error.Result);
-    }
+    private static (int ExitCode, string Output, string Error) Finish(Process process) => ChildProcess.Finish(process, TimeSpan.FromMinutes(10), "a scoring process");
 }

@@ -9,8 +9,8 @@ namespace Attribution.Cli.Commands;
 
 /// <summary>
 /// `attribution merge DIR`: checks that the shards of a `score` run are all there and complete — every image of every manifest
-/// scored once per method, none twice — and writes summary.json and summary.md (pointing game per method and class, errors,
-/// seconds per image). Exit code 1 names the missing or incomplete shards.
+/// scored once per method, none twice — and writes summary.json and summary.md (pointing game per method and class, mean
+/// deletion/insertion AUC when computed, errors, seconds per image). Exit code 1 names the missing or incomplete shards.
 /// </summary>
 internal static class MergeCommand
 {
@@ -44,7 +44,8 @@ internal static class MergeCommand
         var methods = new JsonArray();
         var markdown = new StringBuilder();
         markdown.AppendLine($"# Scoring run: {rows.Count} rows from {count} shards").AppendLine();
-        markdown.AppendLine("| method | rows | errors | pointing hits | pointing accuracy | mean seconds per image |").AppendLine("|---|---|---|---|---|---|");
+        markdown.AppendLine("| method | rows | errors | pointing hits | pointing accuracy | deletion AUC ↓ | insertion AUC ↑ | mean seconds per image |")
+            .AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var byMethod in rows.GroupBy(r => r.Method).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var scored = byMethod.Where(r => r.PointingHit is not null).ToList();
@@ -63,10 +64,12 @@ internal static class MergeCommand
                 ["rows"] = byMethod.Count(),
                 ["errors"] = byMethod.Count(r => r.Error.Length > 0),
                 ["pointing"] = scored.Count == 0 ? null : new JsonObject { ["hits"] = hits, ["scored"] = scored.Count, ["accuracy"] = accuracy, ["perClass"] = perClass },
+                ["deletion"] = MeanAuc(byMethod.Select(r => r.DeletionAuc)),
+                ["insertion"] = MeanAuc(byMethod.Select(r => r.InsertionAuc)),
                 ["meanSeconds"] = Math.Round(seconds, 6),
             });
             markdown.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {byMethod.Key} | {byMethod.Count()} | {byMethod.Count(r => r.Error.Length > 0)} | {(scored.Count > 0 ? $"{hits}/{scored.Count}" : "–")} | {(accuracy is double a ? $"{100 * a:F1} %" : "–")} | {seconds:F3} |"));
+                $"| {byMethod.Key} | {byMethod.Count()} | {byMethod.Count(r => r.Error.Length > 0)} | {(scored.Count > 0 ? $"{hits}/{scored.Count}" : "–")} | {(accuracy is double a ? $"{100 * a:F1} %" : "–")} | {Mean(byMethod.Select(r => r.DeletionAuc))} | {Mean(byMethod.Select(r => r.InsertionAuc))} | {seconds:F3} |"));
         }
         bool ok = missing.Length == 0 && incomplete.Length == 0 && duplicates.Count == 0 && unscored.Count == 0;
         var summary = new JsonObject
@@ -90,5 +93,18 @@ internal static class MergeCommand
         if (incomplete.Length > 0) Console.Error.WriteLine($"shards that did not finish: {string.Join(", ", incomplete)}");
         if (duplicates.Count > 0) Console.Error.WriteLine($"scored twice: {string.Join("; ", duplicates.Take(10))}");
         return ok ? 0 : 1;
+    }
+
+    /// <summary>The mean AUC and how many rows computed it; null when none did (the curve was not asked for).</summary>
+    private static JsonObject? MeanAuc(IEnumerable<double?> values)
+    {
+        double[] computed = values.OfType<double>().ToArray();
+        return computed.Length == 0 ? null : new JsonObject { ["meanAuc"] = Math.Round(computed.Average(), 6), ["rows"] = computed.Length };
+    }
+
+    private static string Mean(IEnumerable<double?> values)
+    {
+        double[] computed = values.OfType<double>().ToArray();
+        return computed.Length == 0 ? "–" : computed.Average().ToString("F4", CultureInfo.InvariantCulture);
     }
 }

@@ -28,18 +28,19 @@ internal static class ScoreCommand
         var command = new Command("score", "Score images with attribution methods, one shard at a time, into Parquet (see `merge`).");
         var model = new Option<string>("--model") { Description = "The ONNX image classifier.", Required = true };
         var input = new Option<string[]>("--input") { Description = "Image files or folders (recursively).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true };
-        var dataset = new Option<string?>("--dataset") { Description = "A VOC folder, a CSV of boxes or a COCO JSON: images with boxes (pointing game per row)." };
+        var dataset = new Option<string?>("--dataset") { Description = "A VOC folder, a CSV (path, optional target, optional boxes) or a COCO JSON; with boxes, the pointing game per row." };
         var split = new Option<string?>("--split") { Description = "VOC split (default: test, else val, trainval, train)." };
         var classes = new Option<string?>("--classes") { Description = "Class names, one per line (default: classes.txt beside the dataset, else VOC's)." };
         var method = new Option<string[]>("--method") { Description = "Method names.", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["gradient"] };
-        var target = new Option<string>("--target") { Description = "top1, or a class index explained for every image.", DefaultValueFactory = _ => "top1" };
+        var target = new Option<string>("--target") { Description = "top1, or a class index explained for every image (a CSV's target column overrides it per image).", DefaultValueFactory = _ => "top1" };
+        var metric = new Option<string[]>("--metric") { Description = "deletion, insertion: their AUC per row (one model forward per step, 2 × 224 steps by default).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };
         var shard = new Option<string>("--shard") { Description = "INDEX/COUNT, or auto/COUNT (the index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID).", DefaultValueFactory = _ => "0/1" };
         var output = new Option<string>("--out") { Description = "Output folder (Parquet parts and shard manifests).", Required = true };
         var maps = new Option<string>("--maps") { Description = "inline (a float list column) or npy (files beside the parts).", DefaultValueFactory = _ => "inline" };
         var group = new Option<int>("--rows-per-group") { Description = "Images per committed row group (what a restart can lose at most).", DefaultValueFactory = _ => 32 };
         var tolerance = new Option<double>("--tolerance") { Description = "Pointing-game tolerance in pixels of the original image.", DefaultValueFactory = _ => PointingGame.DefaultTolerance };
         var common = new CommonOptions();
-        foreach (Option option in new Option[] { model, input, dataset, split, classes, method, target, shard, output, maps, group, tolerance })
+        foreach (Option option in new Option[] { model, input, dataset, split, classes, method, target, metric, shard, output, maps, group, tolerance })
             command.Options.Add(option);
         common.AddTo(command);
         command.SetAction(result => CommandRunner.Run(() =>
@@ -52,10 +53,13 @@ internal static class ScoreCommand
             if (mapMode is not ("inline" or "npy")) throw new CliUsageException($"--maps '{mapMode}': expected inline or npy.");
             int rowsPerGroup = result.GetValue(group);
             if (rowsPerGroup < 1) throw new CliUsageException($"--rows-per-group {rowsPerGroup}: at least 1.");
+            string[] metrics = result.GetValue(metric)!;
+            string? unknown = metrics.FirstOrDefault(m => m is not (MethodEvaluation.Deletion or MethodEvaluation.Insertion));
+            if (unknown is not null) throw new CliUsageException($"--metric '{unknown}': score computes deletion and insertion (the pointing game comes with boxes).");
             // A method named twice is scored once: each (image, method) is one row.
             var settings = new Settings(result.GetValue(model)!, result.GetValue(method)!.Distinct(StringComparer.Ordinal).ToArray(), result.GetValue(target)!,
                 Shard.Parse(result.GetValue(shard)!, Environment.GetEnvironmentVariable), result.GetValue(output)!, mapMode == "npy", rowsPerGroup,
-                result.GetValue(tolerance));
+                result.GetValue(tolerance), metrics.Contains(MethodEvaluation.Deletion), metrics.Contains(MethodEvaluation.Insertion));
             (IReadOnlyList<ScoreInput> all, IReadOnlyList<string>? classNames) = datasetPath is null
                 ? (ScoreInputs.FromFiles(inputs!), null)
                 : ScoreInputs.FromDataset(datasetPath, result.GetValue(split), result.GetValue(classes));
@@ -64,11 +68,24 @@ internal static class ScoreCommand
         return command;
     }
 
-    private sealed record Settings(string Model, string[] Methods, string Target, Shard Shard, string Output, bool NpyMaps, int RowsPerGroup, double Tolerance);
+    private sealed record Settings(string Model, string[] Methods, string Target, Shard Shard, string Output, bool NpyMaps, int RowsPerGroup, double Tolerance,
+        bool Deletion, bool Insertion)
+    {
+        public bool NeedPixels => Deletion || Insertion;
+    }
 
     private static int Run(Settings settings, IReadOnlyList<ScoreInput> all, IReadOnlyList<string>? classNames, ParseResult result, CommonOptions common)
     {
         ExplainCommand.RequireMethods(settings.Methods);
+        // Everything that can be wrong with the inputs is found before the shard writes anything.
+        using Network network = ModelLoader.Load(settings.Model, common.GetDevice(result));
+        Preprocessing preprocessing = common.GetPreprocessing(result, ModelLoader.InputSize(network));
+        var methodSettings = common.GetMethodSettings(result, settings.Methods);
+        int classCount = ModelLoader.ClassCount(network);
+        int? fixedTarget = ExplainCommand.ParseClassTarget(settings.Target, classCount);
+        IReadOnlyList<int?> targets = ScoreInputs.Targets(all, fixedTarget, classNames, classCount);
+        var targetOf = all.Select((input, i) => (input.Id, Target: targets[i])).ToDictionary(p => p.Id, p => p.Target, StringComparer.Ordinal);
+
         List<ScoreInput> mine = all.Where(i => settings.Shard.Owns(i.Id)).ToList();
         var store = new ShardStore(Path.GetFullPath(settings.Output), settings.Shard);
         var manifest = new ShardManifest
@@ -82,11 +99,6 @@ internal static class ScoreCommand
         store.WriteManifest(manifest);
         HashSet<(string, string)> done = store.Done();
 
-        using Network network = ModelLoader.Load(settings.Model, common.GetDevice(result));
-        Preprocessing preprocessing = common.GetPreprocessing(result, ModelLoader.InputSize(network));
-        var methodSettings = common.GetMethodSettings(result, settings.Methods);
-        int classCount = ModelLoader.ClassCount(network);
-        int? fixedTarget = ExplainCommand.ParseClassTarget(settings.Target, classCount);
         var runner = new ExplainRunner(network, preprocessing, common.GetBatch(result));
         var game = classNames is null ? null : new PointingGame(classNames, settings.Tolerance);
         var mineIds = mine.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
@@ -106,11 +118,17 @@ internal static class ScoreCommand
                 for (int start = 0; start < remaining.Count; start += settings.RowsPerGroup)
                 {
                     List<ScoreInput> chunk = remaining.Skip(start).Take(settings.RowsPerGroup).ToList();
-                    var items = chunk.Select(i => new InputItem(i.Id, i.Path, i.Path, null, 0, 0, 0, null)).ToList();
-                    IReadOnlyList<int>? targets = fixedTarget is int t ? Enumerable.Repeat(t, chunk.Count).ToList() : null;
                     var rows = new ScoreRow[chunk.Count];
-                    foreach (ExplainedRow explained in runner.Run(items, method, methodSettings.For(method), targets, progressFor(k)))
-                        rows[explained.Index] = ToRow(chunk[explained.Index], method, explained, game, settings, store.Folder);
+                    // The runner explains one given class per row, or every row's top-1: rows with a class and rows without go in separate calls.
+                    foreach (bool top1 in new[] { false, true })
+                    {
+                        int[] picked = Enumerable.Range(0, chunk.Count).Where(j => targetOf[chunk[j].Id] is null == top1).ToArray();
+                        if (picked.Length == 0) continue;
+                        var items = picked.Select(j => new InputItem(chunk[j].Id, chunk[j].Path, chunk[j].Path, null, 0, 0, 0, null)).ToList();
+                        IReadOnlyList<int>? classes = top1 ? null : picked.Select(j => targetOf[chunk[j].Id]!.Value).ToList();
+                        foreach (ExplainedRow explained in runner.Run(items, method, methodSettings.For(method), classes, progressFor(k), settings.NeedPixels))
+                            rows[picked[explained.Index]] = ToRow(chunk[picked[explained.Index]], method, explained, network, game, settings, store.Folder);
+                    }
                     store.Commit(rows);
                     finished += chunk.Count;
                     if (!interactive)
@@ -125,7 +143,7 @@ internal static class ScoreCommand
         return 0;
     }
 
-    private static ScoreRow ToRow(ScoreInput input, string method, ExplainedRow explained, PointingGame? game, Settings settings, string folder)
+    private static ScoreRow ToRow(ScoreInput input, string method, ExplainedRow explained, Network network, PointingGame? game, Settings settings, string folder)
     {
         var row = new ScoreRow { ImageId = input.Id, Method = method, Seconds = Math.Round(explained.Seconds, 6) };
         if (!explained.Ok)
@@ -149,15 +167,23 @@ internal static class ScoreCommand
         }
         else
             row.Map = reduced;
-        if (game is not null && input.Annotation is AnnotatedImage annotation && explained.Target < game.ClassNames.Count)
+        if (settings.NeedPixels)
+            (row.DeletionAuc, row.InsertionAuc) = PerturbationAuc.Compute(network, explained.Pixels!, reduced, explained.Height, explained.Width,
+                explained.Target, settings.Deletion, settings.Insertion);
+        // The pointing game scores a class present in the image; another class (a wrong top-1, a CSV target without its box) gets no hit.
+        if (game is not null && input.Annotation is AnnotatedImage annotation && annotation.Objects.Count > 0 && explained.Target < game.ClassNames.Count)
         {
             AnnotatedImage sized = MethodEvaluation.WithSize(annotation);
             using DisposeScope scope = NewDisposeScope();
             Tensor original = ImageResize.Resize(tensor(reduced, [explained.Height, explained.Width]), sized.Height, sized.Width);
             ImagePoint point = PointingGame.MaximumOf(original);
             (row.MaxPointX, row.MaxPointY) = ((int)point.Column, (int)point.Row);
-            PointingOutcome outcome = game.Evaluate(sized, game.ClassNames[explained.Target], point);
-            row.PointingHit = outcome == PointingOutcome.Skipped ? null : outcome == PointingOutcome.Hit;
+            string className = game.ClassNames[explained.Target];
+            if (sized.ObjectsOf(className).Any())
+            {
+                PointingOutcome outcome = game.Evaluate(sized, className, point);
+                row.PointingHit = outcome == PointingOutcome.Skipped ? null : outcome == PointingOutcome.Hit;
+            }
         }
         return row;
     }

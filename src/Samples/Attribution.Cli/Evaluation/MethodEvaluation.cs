@@ -71,13 +71,9 @@ internal sealed class MethodEvaluation
             _energy.Add(EnergyPointingGame.Score(sized, className, ToArray(original)));
         if (pixels is not null && network is not null && (_metrics.Contains(Deletion) || _metrics.Contains(Insertion)))
         {
-            Tensor input = tensor(pixels, [pixels.Length / (height * width), height, width]);
-            Tensor saliency = tensor(map, [height, width]);
-            Func<Tensor, Tensor> probability = batch => TargetProbability(network, batch, target);
-            if (_metrics.Contains(Deletion))
-                _deletion.Add(DeletionInsertion.Deletion(probability, input, saliency).Auc);
-            if (_metrics.Contains(Insertion))
-                _insertion.Add(DeletionInsertion.Insertion(probability, input, saliency).Auc);
+            (double? deleted, double? inserted) = PerturbationAuc.Compute(network, pixels, map, height, width, target, _metrics.Contains(Deletion), _metrics.Contains(Insertion));
+            if (deleted is double d) _deletion.Add(d);
+            if (inserted is double i) _insertion.Add(i);
         }
         Outcomes.Add(outcome);
         Points.Add(point);
@@ -134,14 +130,6 @@ internal sealed class MethodEvaluation
     };
 
     public int ErrorCount => _errors.Count;
-
-    private static Tensor TargetProbability(Network network, Tensor batch, int target)
-    {
-        using DisposeScope scope = NewDisposeScope();
-        using IDisposable grad = no_grad();
-        Tensor logits = network.ForwardLogits(batch);
-        return logits.softmax(1).select(1, target).MoveToOuterDisposeScope();
-    }
 
     /// <summary>The image with its pixel size, read from the file when the annotation has none.</summary>
     internal static AnnotatedImage WithSize(AnnotatedImage image)

@@ -31,6 +31,13 @@ public sealed class ScoreRow
 
     public int? MaxPointY { get; set; }
 
+    /// <summary>Deletion AUC (methods.md §6.3) with --metric deletion; null otherwise or when the row failed.</summary>
+    public double? DeletionAuc { get; set; }
+
+    /// <summary>Insertion AUC with --metric insertion.</summary>
+    public double? InsertionAuc { get; set; }
+
+    /// <summary>The explanation's seconds (its batch's time divided by the batch's rows); deletion/insertion not included.</summary>
     public double Seconds { get; set; }
 
     /// <summary>Why the row could not be explained; empty when it was.</summary>
