@@ -93,6 +93,13 @@ public sealed class ScoreInputTests
         Assert.AreEqual(4, rows[files[2]].Target, "--target for a row without one");
         Assert.IsTrue(rows.Values.All(r => r.PointingHit is null && r.DeletionAuc is null && r.Map!.Length == r.MapHeight * r.MapWidth), "no boxes, no curves asked");
 
+        // A target whose class has no box in the image (here, or a wrong top-1) gets no pointing hit rather than failing the row.
+        string other = Write("other.csv", $"path,class,x1,y1,x2,y2,target\n{files[0]},circle,0,0,10,10,star\n");
+        var skipped = ScoreShardTests.Cli(["score", "--model", Model, "--dataset", other, "--method", "gradient", .. Normalization, "--out", Path.Combine(work, "other")]);
+        Assert.AreEqual(0, skipped.ExitCode, skipped.Output + skipped.Error);
+        ScoreRow star = ShardStore.AllParts(Path.Combine(work, "other")).SelectMany(ShardStore.Read).Single();
+        Assert.IsTrue(star is { Error: "", Target: 5, PointingHit: null, MaxPointX: not null }, $"{star.Error} {star.Target} {star.PointingHit} {star.MaxPointX}");
+
         // Bad targets stop the run before anything is scored, naming the image and the value.
         foreach ((string content, string message) in new[]
         {
