@@ -19,7 +19,8 @@ public static class LayerGradients
     /// so they are never used. Exact formulations instead, each the fastest for its shape on this CPU:
     /// unstrided — a forward convolution (oneDNN's forward is right) of the padded gradient with the flipped kernels;
     /// 1×1 kernels without padding — the 1×1 forward convolution at the gradient's resolution, then spread by the stride;
-    /// other strided kernels — one forward convolution with the stride's phases as channels (<see cref="PolyphaseGradient"/>);
+    /// other strided kernels — by the stride's phases (<see cref="PolyphaseGradient"/>): one forward convolution per phase from
+    /// 16 input channels, else one convolution with the phases stacked as channels;
     /// dilated strided kernels or unequal strides — libtorch's native transposed convolution with oneDNN switched off.
     /// <paramref name="kernels"/>, when given, is <see cref="InputGradientKernels"/> of <paramref name="weight"/> made in
     /// advance (a layer keeps them: making them copies the weight, on every call otherwise).
@@ -45,7 +46,7 @@ public static class LayerGradients
                     $"with kernel {kernel[0]}x{kernel[1]}, stride {s[0]}x{s[1]}, padding {p[0]}x{p[1]}, dilation {d[0]}x{d[1]}.");
         }
 
-        Path path = PathFor(s, kernel, p, d);
+        Path path = PathFor(s, kernel, p, d, inputShape[1]);
         if (path == Path.NativeTransposed)
         {
             using (Runtime.OneDnnSwitch.Disabled())
@@ -53,6 +54,8 @@ public static class LayerGradients
         }
         using DisposeScope scope = NewDisposeScope();
         Tensor made = kernels ?? InputGradientKernels(weight, s, p, d, groups)!;
+        if (path == Path.PhaseSplit)
+            return PolyphaseGradient.ApplySplit(gradOutput, made, inputShape, kernel, s[0], p, groups).MoveToOuterDisposeScope();
         long expectedRows = weight.shape[1] * groups * (path == Path.Polyphase ? s[0] * s[1] : 1);
         if (made.Dimensions != 4 || made.shape[0] != expectedRows || made.shape[1] != weight.shape[0] / groups)
             throw new ArgumentException($"conv2d input gradient: kernels {made.Describe()} were not made from a weight {weight.Describe()} (groups {groups}) for this stride.");
@@ -65,12 +68,12 @@ public static class LayerGradients
         return result.MoveToOuterDisposeScope();
     }
 
-    private enum Path { Unstrided, PointwiseStrided, Polyphase, NativeTransposed }
+    private enum Path { Unstrided, PointwiseStrided, Polyphase, PhaseSplit, NativeTransposed }
 
-    private static Path PathFor(long[] s, long[] kernel, long[] p, long[] d) =>
+    private static Path PathFor(long[] s, long[] kernel, long[] p, long[] d, long inputChannels) =>
         s[0] == 1 && s[1] == 1 ? Path.Unstrided
         : kernel[0] == 1 && kernel[1] == 1 && p[0] == 0 && p[1] == 0 ? Path.PointwiseStrided
-        : PolyphaseGradient.AppliesTo(s, kernel, d) ? Path.Polyphase
+        : PolyphaseGradient.AppliesTo(s, kernel, d) ? inputChannels >= PolyphaseGradient.SplitFromChannels ? Path.PhaseSplit : Path.Polyphase
         : Path.NativeTransposed;
 
     /// <summary>
@@ -80,9 +83,10 @@ public static class LayerGradients
     public static Tensor? InputGradientKernels(Tensor weight, long[] stride, long[] padding, long[] dilation, long groups)
     {
         long[] s = Pair(stride, 1), p = Pair(padding, 0), d = Pair(dilation, 1);
-        return PathFor(s, [weight.shape[2], weight.shape[3]], p, d) switch
+        return PathFor(s, [weight.shape[2], weight.shape[3]], p, d, weight.shape[1] * groups) switch
         {
             Path.Polyphase => PolyphaseGradient.Kernels(weight, s[0], p, groups),
+            Path.PhaseSplit => PolyphaseGradient.SplitKernels(weight, s[0], p, groups),
             Path.NativeTransposed => null,
             _ => TransposedKernels(weight, groups),
         };

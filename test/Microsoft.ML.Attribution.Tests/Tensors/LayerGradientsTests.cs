@@ -121,19 +121,27 @@ public sealed class LayerGradientsTests : TorchTest
     }
 
     [TestMethod]
-    [DataRow(7, 2, 3, 1, 29, 31)] // ResNet's stem geometry
-    [DataRow(3, 2, 0, 1, 12, 13)]
-    [DataRow(3, 2, 1, 3, 15, 10)] // grouped
-    [DataRow(5, 3, 2, 1, 17, 20)]
-    [DataRow(2, 2, 0, 1, 10, 11)] // kernel = stride: every phase one tap
-    [DataRow(2, 3, 1, 1, 14, 16)] // kernel < stride: phases without taps get zeros
-    [DataRow(4, 2, 3, 2, 9, 12)]  // padding beyond the kernel's reach on one side
-    public void Strided_convolution_input_gradient_by_phases_equals_autograd(int kernel, int stride, int padding, int groups, int height, int width)
+    [DataRow(7, 2, 3, 1, 29, 31, 3)] // ResNet's stem geometry
+    [DataRow(3, 2, 0, 1, 12, 13, 3)]
+    [DataRow(3, 2, 1, 3, 15, 10, 3)] // grouped
+    [DataRow(5, 3, 2, 1, 17, 20, 3)]
+    [DataRow(2, 2, 0, 1, 10, 11, 3)] // kernel = stride: every phase one tap
+    [DataRow(2, 3, 1, 1, 14, 16, 3)] // kernel < stride: phases without taps get zeros
+    [DataRow(4, 2, 3, 2, 9, 12, 3)]  // padding beyond the kernel's reach on one side
+    // From 16 input channels: one convolution per phase (PolyphaseGradient.ApplySplit).
+    [DataRow(3, 2, 1, 1, 28, 27, 16)] // ResNet's 3×3 stride-2 geometry, an odd width
+    [DataRow(7, 2, 3, 1, 29, 31, 16)]
+    [DataRow(3, 2, 1, 2, 15, 10, 8)]  // grouped: 16 input channels in all
+    [DataRow(5, 3, 2, 1, 17, 20, 16)]
+    [DataRow(2, 3, 1, 1, 14, 16, 16)] // phases without taps
+    [DataRow(4, 2, 3, 2, 9, 12, 8)]
+    [DataRow(3, 2, 0, 1, 3, 4, 16)]   // input smaller than the window
+    public void Strided_convolution_input_gradient_by_phases_equals_autograd(int kernel, int stride, int padding, int groups, int height, int width, int inPerGroup)
     {
         using DisposeScope scope = NewDisposeScope();
-        using var g = RandomGenerators.FromSeed(kernel * 1000 + stride * 100 + padding * 10 + groups);
-        Tensor x = randn([2, 3 * groups, height, width], ScalarType.Float64, generator: g);
-        Tensor w = randn([4 * groups, 3, kernel, kernel], ScalarType.Float64, generator: g);
+        using var g = RandomGenerators.FromSeed(kernel * 1000 + stride * 100 + padding * 10 + groups + inPerGroup);
+        Tensor x = randn([2, inPerGroup * groups, height, width], ScalarType.Float64, generator: g);
+        Tensor w = randn([4 * groups, inPerGroup, kernel, kernel], ScalarType.Float64, generator: g);
         long[] s = [stride], p = [padding], d = [1];
         Tensor y = F.conv2d(x, w, null, s, p, d, groups);
         Tensor seed = randn(y.shape, ScalarType.Float64, generator: g);
