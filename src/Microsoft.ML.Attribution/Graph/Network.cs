@@ -257,6 +257,7 @@ public sealed class Network : IDisposable
                     ? new LayerTrace(layer) { Inputs = args, ConstantInputs = layer.Inputs.Select(_constants.ContainsKey).ToArray() }
                     : null;
                 Tensor output;
+                long started = LayerProfile.Now();
                 if (!record && layer is Relu && CanOverwrite(layer.Inputs[0], i, wanted) && !inputs.ContainsKey(layer.Inputs[0]))
                 {
                     // Nothing reads the input after this ReLU: rectify it in place (as torchvision's inplace ReLU does).
@@ -267,6 +268,7 @@ public sealed class Network : IDisposable
                 {
                     output = layer.Forward(args, trace);
                 }
+                LayerProfile.Add(started, record ? "record" : "forward", layer);
                 if (trace != null)
                 {
                     trace.Output = output;

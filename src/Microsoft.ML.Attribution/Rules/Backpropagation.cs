@@ -74,6 +74,7 @@ public static class Backpropagation
                 if (!rule.AppliesTo(layer))
                     throw new InvalidOperationException($"Rule '{rule.Name}' cannot be applied to layer '{layer.Name}' ({layer.Kind}).");
                 Tensor[] incoming;
+                long started = LayerProfile.Now();
                 using (relevance)
                     incoming = rule.Backward(tape[i], relevance);
                 for (int k = 0; k < incoming.Length; k++)
@@ -86,6 +87,7 @@ public static class Backpropagation
                     }
                     Accumulate(pending, name, incoming[k]);
                 }
+                LayerProfile.Add(started, "backward", layer, rule.Name);
             }
             string input = network.InputNames[0];
             if (pending.Remove(input, out Tensor? beforeAdjust)) pending[input] = Adjusted(adjust, input, beforeAdjust);

@@ -37,7 +37,8 @@ internal static class BenchCommand
         };
         var device = new Option<string>("--device") { Description = "Where our side computes: cpu, cuda or cuda:N (the torch reference runs on the CPU).", DefaultValueFactory = _ => "cpu" };
         command.Arguments.Add(task);
-        foreach (Option option in new Option[] { model, methods, batch, size, rounds, iterations, threads, noTorch, options, json, device, warmup }) command.Options.Add(option);
+        var profile = new Option<bool>("--profile") { Description = "After timing, as many calls again with each layer timed: milliseconds per call by phase and layer kind." };
+        foreach (Option option in new Option[] { model, methods, batch, size, rounds, iterations, threads, noTorch, options, json, device, warmup, profile }) command.Options.Add(option);
         command.SetAction(result =>
         {
             string name = result.GetValue(task)!;
@@ -78,6 +79,7 @@ internal static class BenchCommand
                 GC.Collect(); // the workload's set-up garbage (the importer already returned a large model's protobuf pages)
                 PeakMemory.Reset(); // from the resident model and input on, as the torch side measures
                 var (ours, theirs, sharp, ourPeak, theirPeak) = Measure(workload, reference, plain, result.GetValue(rounds), result.GetValue(iterations), result.GetValue(warmup));
+                JsonArray? layers = result.GetValue(profile) ? ProfileRun.Run(workload, result.GetValue(rounds) * result.GetValue(iterations)) : null;
                 double ratio = theirs is { } t ? ours / t : double.NaN;
                 double sharpRatio = sharp is { } p ? ours / p : double.NaN;
                 table.AddRow(workload.Name, workload.Images.ToString(), torch.get_num_threads().ToString(), ours.ToString("F4"),
@@ -91,6 +93,7 @@ internal static class BenchCommand
                     ["ratio"] = double.IsNaN(ratio) ? null : ratio, ["torchSharpMedianSeconds"] = sharp,
                     ["torchSharpRatio"] = double.IsNaN(sharpRatio) ? null : sharpRatio, ["peakMegabytes"] = ourPeak, ["torchPeakMegabytes"] = theirPeak,
                     ["detail"] = (workload as MethodWorkload)?.Detail,
+                    ["profile"] = layers,
                 });
                 if ((workload as MethodWorkload)?.Detail is { } detail)
                     AnsiConsole.MarkupLine($"{Markup.Escape(workload.Name)}: {Markup.Escape(detail)}");
