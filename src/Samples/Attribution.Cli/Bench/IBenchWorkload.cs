@@ -12,6 +12,12 @@ internal interface IBenchWorkload : IDisposable
 
     void Run();
 
+    /// <summary>
+    /// The model's plain forward on the same input, timed beside <see cref="Run"/> in every round so a method's cost as a
+    /// multiple of the forward shares its conditions; null when the workload is the forward itself or has no model.
+    /// </summary>
+    Action? Forward => null;
+
     /// <summary>The torch_bench_server request for the equivalent work, or null when torch has no equivalent.</summary>
     JsonObject? TorchRequest { get; }
 }

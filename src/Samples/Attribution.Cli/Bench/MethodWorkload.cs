@@ -94,6 +94,8 @@ internal sealed class MethodWorkload : IBenchWorkload
     /// <summary>What the last run settled on, when the method adapts its work: IG's steps and completeness, DMBP's iterations.</summary>
     public string? Detail { get; private set; }
 
+    public Action Forward => () => NetworkForward.Once(_network, _input);
+
     public void Run()
     {
         using AttributionMap map = _method.Attribute(_input);

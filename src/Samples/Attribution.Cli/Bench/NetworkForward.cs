@@ -37,10 +37,13 @@ internal sealed class NetworkForward : IBenchWorkload
         ? new JsonObject { ["task"] = "forward", ["model"] = name, ["batch"] = Images, ["size"] = _size }
         : null;
 
-    public void Run()
+    public void Run() => Once(_network, _input);
+
+    /// <summary>One forward without recording: what `bench` calls "our forward".</summary>
+    public static void Once(Network network, Tensor input)
     {
         using var noGrad = no_grad();
-        using Tensor output = _network.Forward(_input);
+        using Tensor output = network.Forward(input);
     }
 
     public void Dispose()

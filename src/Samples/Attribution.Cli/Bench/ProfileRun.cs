@@ -13,7 +13,7 @@ namespace Attribution.Cli.Bench;
 /// </summary>
 internal static class ProfileRun
 {
-    public static JsonArray Run(IBenchWorkload workload, int calls, int top = 25)
+    public static JsonArray Run(IBenchWorkload workload, int calls, int top = 80)
     {
         long started = Stopwatch.GetTimestamp();
         IReadOnlyList<LayerProfileEntry> entries;

@@ -13,16 +13,18 @@ internal static class Timing
         while (Stopwatch.GetElapsedTime(start).TotalSeconds < seconds);
     }
 
-    public static double[] Measure(Action action, int iterations)
+    /// <summary>The seconds of each call: at least <paramref name="iterations"/> calls, and more until <paramref name="minSeconds"/> have passed.</summary>
+    public static double[] Measure(Action action, int iterations, double minSeconds)
     {
-        var seconds = new double[iterations];
-        for (int i = 0; i < iterations; i++)
+        var seconds = new List<double>();
+        long first = Stopwatch.GetTimestamp();
+        while (seconds.Count < iterations || Stopwatch.GetElapsedTime(first).TotalSeconds < minSeconds)
         {
             long start = Stopwatch.GetTimestamp();
             action();
-            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
-        return seconds;
+        return seconds.ToArray();
     }
 
     public static double Median(IEnumerable<double> values)

@@ -24,8 +24,13 @@ internal static class BenchCommand
         var methods = new Option<string[]>("--method") { Description = "Method name(s) for the method task; \"forward\" among them times the model's forward in the same process.", AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 1 };
         var size = new Option<int?>("--size") { Description = "Input height and width (default: the model's, or 224)." };
-        var rounds = new Option<int>("--rounds") { Description = "Alternating rounds (ours, then torch).", DefaultValueFactory = _ => 3 };
-        var iterations = new Option<int>("--iters") { Description = "Timed calls per side per round.", DefaultValueFactory = _ => 2 };
+        var rounds = new Option<int>("--rounds") { Description = "Alternating rounds (ours, then torch, then plain TorchSharp).", DefaultValueFactory = _ => 3 };
+        var iterations = new Option<int>("--iters") { Description = "Timed calls per side per round, at least.", DefaultValueFactory = _ => 2 };
+        var roundSeconds = new Option<double>("--round-seconds")
+        {
+            Description = "Our side's calls in a round continue until this many seconds have passed (the other sides make as many), so a cheap workload gets enough samples for a stable median.",
+            DefaultValueFactory = _ => 1,
+        };
         var threads = new Option<int>("--threads") { Description = "Threads for both sides.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var noTorch = new Option<bool>("--no-torch") { Description = "Skip the PyTorch reference." };
         var options = new Option<string[]>("--option") { Description = "Method options key=value (e.g. steps=32).", AllowMultipleArgumentsPerToken = true };
@@ -38,7 +43,7 @@ internal static class BenchCommand
         var device = new Option<string>("--device") { Description = "Where our side computes: cpu, cuda or cuda:N (the torch reference runs on the CPU).", DefaultValueFactory = _ => "cpu" };
         command.Arguments.Add(task);
         var profile = new Option<bool>("--profile") { Description = "After timing, as many calls again with each layer timed: milliseconds per call by phase and layer kind." };
-        foreach (Option option in new Option[] { model, methods, batch, size, rounds, iterations, threads, noTorch, options, json, device, warmup, profile }) command.Options.Add(option);
+        foreach (Option option in new Option[] { model, methods, batch, size, rounds, iterations, roundSeconds, threads, noTorch, options, json, device, warmup, profile }) command.Options.Add(option);
         command.SetAction(result =>
         {
             string name = result.GetValue(task)!;
@@ -69,29 +74,29 @@ internal static class BenchCommand
                     return 2;
             }
             var table = new Table().AddColumns("workload", "batch", "threads", "ours s/call", "torch s/call", "ours / torch",
-                "TorchSharp s/call", "ours / TorchSharp", "ours s/image", "ours peak MB", "torch peak MB");
+                "TorchSharp s/call", "ours / TorchSharp", "ours / our forward", "ours s/image", "ours peak MB", "torch peak MB");
             var rows = new JsonArray();
             using TorchReference? reference = result.GetValue(noTorch) ? null : TorchReference.Start();
             foreach (var (create, createPlain) in workloads)
             {
                 using IBenchWorkload workload = create();
-                using TorchSharpPlain? plain = createPlain();
-                GC.Collect(); // the workload's set-up garbage (the importer already returned a large model's protobuf pages)
-                PeakMemory.Reset(); // from the resident model and input on, as the torch side measures
-                var (ours, theirs, sharp, ourPeak, theirPeak) = Measure(workload, reference, plain, result.GetValue(rounds), result.GetValue(iterations), result.GetValue(warmup));
+                var (ours, theirs, sharp, forward, ourPeak, theirPeak) = Measure(workload, reference, createPlain, result.GetValue(rounds),
+                    result.GetValue(iterations), result.GetValue(warmup), result.GetValue(roundSeconds));
                 JsonArray? layers = result.GetValue(profile) ? ProfileRun.Run(workload, result.GetValue(rounds) * result.GetValue(iterations)) : null;
                 double ratio = theirs is { } t ? ours / t : double.NaN;
                 double sharpRatio = sharp is { } p ? ours / p : double.NaN;
                 table.AddRow(workload.Name, workload.Images.ToString(), torch.get_num_threads().ToString(), ours.ToString("F4"),
                     theirs?.ToString("F4") ?? "-", double.IsNaN(ratio) ? "-" : ratio.ToString("F3"),
-                    sharp?.ToString("F4") ?? "-", double.IsNaN(sharpRatio) ? "-" : sharpRatio.ToString("F3"), (ours / workload.Images).ToString("F4"),
+                    sharp?.ToString("F4") ?? "-", double.IsNaN(sharpRatio) ? "-" : sharpRatio.ToString("F3"),
+                    forward is { } paired ? (ours / paired).ToString("F2") : "-", (ours / workload.Images).ToString("F4"),
                     ourPeak?.ToString("F0") ?? "-", theirPeak?.ToString("F0") ?? "-");
                 rows.Add(new JsonObject
                 {
                     ["workload"] = workload.Name, ["method"] = workload switch { MethodWorkload m => m.Method, NetworkForward => "forward", _ => null }, ["size"] = s, ["batch"] = workload.Images,
                     ["threads"] = torch.get_num_threads(), ["medianSeconds"] = ours, ["torchMedianSeconds"] = theirs,
                     ["ratio"] = double.IsNaN(ratio) ? null : ratio, ["torchSharpMedianSeconds"] = sharp,
-                    ["torchSharpRatio"] = double.IsNaN(sharpRatio) ? null : sharpRatio, ["peakMegabytes"] = ourPeak, ["torchPeakMegabytes"] = theirPeak,
+                    ["torchSharpRatio"] = double.IsNaN(sharpRatio) ? null : sharpRatio,
+                    ["forwardMedianSeconds"] = forward, ["forwardRatio"] = forward is { } f ? ours / f : null, ["peakMegabytes"] = ourPeak, ["torchPeakMegabytes"] = theirPeak,
                     ["detail"] = (workload as MethodWorkload)?.Detail,
                     ["profile"] = layers,
                 });
@@ -107,41 +112,45 @@ internal static class BenchCommand
     }
 
     /// <summary>
-    /// Our side and torch in turn, round after round, so a slow spell of the machine hits both; then plain TorchSharp's rounds
-    /// (after our peak memory is read: it runs in our process).
+    /// Our side, torch and plain TorchSharp in turn, round after round, so a slow spell of the machine hits all three alike.
+    /// A round times at least <paramref name="iterations"/> calls and at least <paramref name="roundSeconds"/> of them (a
+    /// cheap workload gets many samples), and the other sides make as many calls in it. Our peak memory is read over our
+    /// warm-up, before plain TorchSharp's model exists: it runs in our process. A method's model forward is timed in each
+    /// round too, for as long as the method was.
     /// </summary>
-    private static (double ours, double? torch, double? torchSharp, double? ourPeak, double? torchPeak) Measure(IBenchWorkload workload, TorchReference? reference,
-        TorchSharpPlain? plain, int rounds, int iterations, double warmupSeconds)
+    private static (double ours, double? torch, double? torchSharp, double? forward, double? ourPeak, double? torchPeak) Measure(IBenchWorkload workload, TorchReference? reference,
+        Func<TorchSharpPlain?> createPlain, int rounds, int iterations, double warmupSeconds, double roundSeconds)
     {
         var ours = new List<double>();
         var theirs = new List<double>();
         var sharp = new List<double>();
+        var forwards = new List<double>();
         double? torchPeak = null;
         JsonObject? request = workload.TorchRequest;
-        if (request != null)
-        {
-            request["iters"] = iterations;
-            request["threads"] = torch.get_num_threads();
-        }
+        if (request != null) request["threads"] = torch.get_num_threads();
+        GC.Collect(); // the workload's set-up garbage (the importer already returned a large model's protobuf pages)
+        PeakMemory.Reset(); // from the resident model and input on, as the torch side measures
         Timing.WarmUp(workload.Run, warmupSeconds);
+        double? ourPeak = PeakMemory.Megabytes();
+        using TorchSharpPlain? plain = createPlain();
+        if (plain != null) Timing.WarmUp(plain.Run, warmupSeconds);
+        if (workload.Forward is { } forward) Timing.WarmUp(forward, 0);
         for (int round = 0; round < rounds; round++)
         {
-            ours.AddRange(Timing.Measure(workload.Run, iterations));
+            double[] ourRound = Timing.Measure(workload.Run, iterations, roundSeconds);
+            ours.AddRange(ourRound);
             if (reference != null && request != null)
             {
+                request["iters"] = ourRound.Length;
                 request["warmup_seconds"] = round == 0 ? warmupSeconds : 0;
                 var (seconds, peak) = reference.Time(request);
                 theirs.AddRange(seconds);
                 torchPeak = peak is { } p ? Math.Max(torchPeak ?? 0, p) : torchPeak;
             }
+            if (plain != null) sharp.AddRange(Timing.Measure(plain.Run, ourRound.Length, 0));
+            if (workload.Forward is { } forwardOnce) forwards.AddRange(Timing.Measure(forwardOnce, 1, Math.Min(ourRound.Sum(), roundSeconds)));
         }
-        double? ourPeak = PeakMemory.Megabytes();
-        if (plain != null)
-        {
-            Timing.WarmUp(plain.Run, warmupSeconds);
-            for (int round = 0; round < rounds; round++)
-                sharp.AddRange(Timing.Measure(plain.Run, iterations));
-        }
-        return (Timing.Median(ours), theirs.Count > 0 ? Timing.Median(theirs) : null, sharp.Count > 0 ? Timing.Median(sharp) : null, ourPeak, torchPeak);
+        return (Timing.Median(ours), theirs.Count > 0 ? Timing.Median(theirs) : null, sharp.Count > 0 ? Timing.Median(sharp) : null,
+            forwards.Count > 0 ? Timing.Median(forwards) : null, ourPeak, torchPeak);
     }
 }
