@@ -65,12 +65,24 @@ def fmt(v, digits=3):
     return "–" if v is None else f"{v:.{digits}f}"
 
 
+def previous(name, k):
+    """The previous engine's s/img, with its ratio to torch when known: "0.055 (0.65×)"."""
+    seconds, ratio = PREVIOUS.get(name, (None, None))[k], PREVIOUS_RATIO.get(name, (None, None))[k]
+    return fmt(seconds) + (f" ({ratio:.2f}×)" if seconds is not None and ratio is not None else "")
+
+
 # The previous engine (our own libtorch 1.13 binding with oneDNN/Winograd paths, before the move to TorchSharp), s/img at
 # the README's settings, from docs/results/history.md (2026-12-02, quiet machine): (ResNet50, VGG16).
 PREVIOUS = {
     "forward": (0.055, 0.088), "gradient": (0.165, 0.311), "gradcam": (0.051, 0.148),
     "lrp-epsilon-plus-flat": (0.210, 0.344), "lrp-epsilon-alpha2-beta1-flat": (0.280, 0.539), "excitation-backprop": (None, 0.350),
     "rsp": (0.76, None), "clrp": (0.40, None), "integrated-gradients": (5.63, None), "smoothgrad": (2.64, None), "dmbp": (8.47, None),
+}
+# The previous engine's ratio to torch in the same runs (history.md): unlike its seconds, comparable across machines.
+PREVIOUS_RATIO = {
+    "forward": (0.65, 0.42), "gradient": (0.71, 0.36), "gradcam": (0.23, 0.19),
+    "lrp-epsilon-plus-flat": (None, 0.49), "lrp-epsilon-alpha2-beta1-flat": (None, 0.54), "excitation-backprop": (None, 0.41),
+    "integrated-gradients": (0.50, None), "smoothgrad": (0.69, None), "dmbp": (0.73, None),
 }
 README_ORDER = ["forward", "gradient", "gradient-x-input", "guided-backprop", "gradcam", "lrp-epsilon-plus-flat",
                 "lrp-epsilon-alpha2-beta1-flat", "excitation-backprop", "rsp", "clrp", "integrated-gradients", "smoothgrad", "dmbp"]
@@ -91,9 +103,10 @@ def readme_table(folder, date):
         cell[(name, r["model"])] = r
     models = ["resnet50", "vgg16"]
     out = [f"Measured {date}: seconds per image at batch 2 (DMBP: 1), 224², 2 threads, random-init torchvision models; "
-           "ratios < 1 mean we are faster.", "",
-           "| workload | ResNet50 ours s/img | ours / torch | ours / TorchSharp | previous engine | VGG16 ours s/img | ours / torch "
-           "| ours / TorchSharp | previous engine | target |",
+           "ratios < 1 mean we are faster. The previous engine's seconds are from 2026-12-02's machine; its ratio to torch in "
+           "that run (in brackets) is what compares across machines.", "",
+           "| workload | ResNet50 ours s/img | ours / torch | ours / TorchSharp | previous engine (/ torch) | VGG16 ours s/img "
+           "| ours / torch | ours / TorchSharp | previous engine (/ torch) | target |",
            "|---|---|---|---|---|---|---|---|---|---|"]
     for name in README_ORDER:
         if not any((name, m) in cell for m in models):
@@ -102,11 +115,10 @@ def readme_table(folder, date):
         for k, model in enumerate(models):
             r = cell.get((name, model))
             if r is None:
-                parts += ["", "", "", fmt(PREVIOUS.get(name, (None, None))[k])]
+                parts += ["", "", "", previous(name, k)]
                 continue
             ours = per_image(r)
-            previous = PREVIOUS.get(name, (None, None))[k]
-            parts += [fmt(ours), fmt(r.get("ratio"), 2), fmt(r.get("torchSharpRatio"), 2), fmt(previous)]
+            parts += [fmt(ours), fmt(r.get("ratio"), 2), fmt(r.get("torchSharpRatio"), 2), previous(name, k)]
             if name == "forward" and r.get("torchSharpRatio") is not None:
                 verdicts.append(f"{model} {'✔' if r['torchSharpRatio'] <= 1.05 else '✘'}")
             elif name == "gradient" and (r.get("forwardRatio") is not None or ("forward", model) in cell):

@@ -17,7 +17,8 @@ public sealed class PathAndNoiseMethodTests : TorchTest
         using var ig = new IntegratedGradients(peer.Network, new IntegratedGradientsOptions { Steps = 32, Quadrature = Quadrature.GaussLegendre });
         using AttributionMap map = ig.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Tensor expected = PeerReference.Load("IntegratedGradientsGL.npy");
-        AssertClose(expected, map.Map, 1e-4 * expected.abs().max().ItemAs<float>(), "IG Gauss–Legendre 32");
+        double scale = expected.abs().max().ItemAs<float>();
+        AssertCloseUpToGateFlips(expected, map.Map, 1e-4 * scale, 1e-2 * scale, "IG Gauss–Legendre 32");
     }
 
     [TestMethod]
@@ -31,18 +32,9 @@ public sealed class PathAndNoiseMethodTests : TorchTest
         // Captum's riemann_trapezoid uses weights 1/n (ends halved), summing to 1 − 1/n; ours sum to 1 (1/(n−1), ends halved).
         Tensor captumConvention = map.Map * ((n - 1.0) / n);
         Tensor expected = PeerReference.Load("IntegratedGradients.npy");
-        // The network is piecewise linear and the trapezoid evaluates the all-zero baseline, where max-pool windows tie:
-        // a last-bit difference can flip one gate at one path point. So: every row within 1e-3 relative, and all rows
-        // but at most one within 1e-6 relative (measured: 7 rows ≤ 2e-8 abs, one row 5.3e-5 abs).
+        // The trapezoid also evaluates the all-zero baseline, where max-pool windows tie exactly.
         double scale = expected.abs().max().ItemAs<float>();
-        int loose = 0;
-        for (int i = 0; i < peer.Targets.Length; i++)
-        {
-            double diff = MaxAbsDiff(captumConvention[i], expected[i]);
-            Assert.IsLessThanOrEqualTo(1e-3 * scale, diff, $"row {i}");
-            if (diff > 1e-6 * scale) loose++;
-        }
-        Assert.IsLessThanOrEqualTo(1, loose, "rows off by more than 1e-6 relative");
+        AssertCloseUpToGateFlips(expected, captumConvention, 1e-4 * scale, 1e-2 * scale, "IG trapezoid 32");
     }
 
     [TestMethod]
@@ -168,7 +160,8 @@ public sealed class PathAndNoiseMethodTests : TorchTest
         using var method = new SmoothGrad(new Gradient(peer.Network), new SmoothGradOptions { Samples = 16, Noise = noise }, ownsInner: true);
         using AttributionMap map = method.Attribute(peer.Inputs, Target.PerRow(peer.Targets));
         Tensor expected = PeerReference.Load("SmoothGrad.npy");
-        AssertClose(expected, map.Map, 1e-4 * expected.abs().max().ItemAs<float>(), "SmoothGrad (16 samples, Captum's noise)");
+        double scale = expected.abs().max().ItemAs<float>();
+        AssertCloseUpToGateFlips(expected, map.Map, 1e-4 * scale, 1e-2 * scale, "SmoothGrad (16 samples, Captum's noise)");
     }
 
     [TestMethod]

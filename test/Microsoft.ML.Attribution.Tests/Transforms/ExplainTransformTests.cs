@@ -127,7 +127,10 @@ public sealed class ExplainTransformTests : TorchTest
         List<float[]> batched = Run(16);
         List<float[]> single = Run(1);
         Assert.HasCount(200, batched);
-        Assert.IsLessThanOrEqualTo(1e-5, TransformFixtures.MaxAbsDiff(single, batched), "batched maps equal row-by-row maps");
+        // float32 convolutions choose their kernel by batch size, so a unit within rounding of its ReLU boundary may switch
+        // (an AMD EPYC: one of the 20 images, 0.12 % of the elements, max 7.6e-3 against maps up to 0.79).
+        using (Tensor one = torch.tensor(single.SelectMany(m => m).ToArray()), many = torch.tensor(batched.SelectMany(m => m).ToArray()))
+            AssertCloseUpToGateFlips(one, many, 1e-5, 2e-2 * one.abs().max().ItemAs<float>(), "batched maps vs row-by-row maps");
         Assert.IsGreaterThan(1e-6, batched.Max(m => m.Max()), "maps are not trivially zero");
 
         // Memory: 2,000 more rows must not grow the process (native tensors are freed per batch; rows are streamed, not kept).
