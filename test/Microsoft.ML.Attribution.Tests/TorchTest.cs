@@ -18,13 +18,30 @@ public abstract class TorchTest
     public TestContext TestContext { get; set; } = null!;
 
     [TestInitialize]
-    public void RecordLiveTensors() => _liveAtStart = LiveTensors;
+    public void RecordLiveTensors()
+    {
+        // Earlier tests' unreachable tensors are finalized now, not in the middle of this test's count.
+        CollectGarbage();
+        _liveAtStart = LiveTensors;
+    }
 
     [TestCleanup]
     public void AssertNoLeakedTensors()
     {
         if (TestContext.CurrentTestOutcome != UnitTestOutcome.Passed) return;
+        long beforeCollecting = LiveTensors;
+        CollectGarbage();
         Assert.AreEqual(_liveAtStart, LiveTensors, "tensors leaked by this test");
+        // A tensor only the finalizer frees (an undisposed handle, e.g. the second handle TorchSharp's zero_() returns)
+        // holds native memory until some later GC: the count must be back before collecting, too.
+        Assert.AreEqual(_liveAtStart, beforeCollecting, "tensors left to the finalizer by this test");
+    }
+
+    private static void CollectGarbage()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 
     /// <summary>Live tensors other than the layers' derived caches.</summary>

@@ -370,6 +370,8 @@ public sealed class Network : IDisposable
         if (!(sigma >= 0)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "σ must be non-negative.");
         Layer layer = this[layerName];
         using var generator = RandomGenerators.FromSeed(seed);
+        // TorchSharp's zero_() returns a second handle to the tensor: the scope frees it, not the finalizer.
+        using DisposeScope scope = NewDisposeScope();
         foreach (var (name, value) in layer.Parameters)
         {
             if (name is "weight" || (name is "bias" && biasesToo)) value.normal_(0, sigma, generator);

@@ -37,10 +37,16 @@ public sealed class AlphaBetaRule : LinearRule
         WeightModifier wp = WeightModifier.Positive, wn = WeightModifier.Negative;
         if (IsNonNegative(input))
         {
-            Tensor sPositive = Rules.Stabilizer.Divide(relevance, Once(layer, $"z+ x>=0 bias={IncludeBias}", () => Forward(layer, input, wp, IncludeBias)), Stabilizer);
+            Tensor zPlus = Once(layer, $"z+ x>=0 bias={IncludeBias}", () => Forward(layer, input, wp, IncludeBias));
+            Tensor sPositive = Rules.Stabilizer.Divide(relevance, zPlus, Stabilizer);
             Tensor onlyPositive = Contribution(layer, input, sPositive, wp, input);
             if (Beta == 0) return onlyPositive * Alpha;
-            Tensor sNegative = Rules.Stabilizer.Divide(relevance, Once(layer, $"z- x>=0 bias={IncludeBias}", () => Forward(layer, input, wn, IncludeBias)), Stabilizer);
+            // With x ≥ 0 the recorded output splits as z = (W⁺x + b⁺) + (W⁻x + b⁻), so z⁻ = z − z⁺ saves a modified forward:
+            // one of the rule's five convolutions. Its rounding is ~1e-7·|z⁺| where a direct z⁻ has ~1e-7·|z⁻|.
+            Tensor zMinus = IncludeBias && RecordedOutput(layer) is { } z
+                ? Once(layer, "z- x>=0 from z", () => z - zPlus)
+                : Once(layer, $"z- x>=0 bias={IncludeBias}", () => Forward(layer, input, wn, IncludeBias));
+            Tensor sNegative = Rules.Stabilizer.Divide(relevance, zMinus, Stabilizer);
             return onlyPositive * Alpha - Contribution(layer, input, sNegative, wn, input) * Beta;
         }
 
