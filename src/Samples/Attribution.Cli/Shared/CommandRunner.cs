@@ -24,6 +24,7 @@ internal static class CommandRunner
                                        or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ErrorText.Of(e))}");
+            if (Environment.GetEnvironmentVariable("ATTRIBUTION_STACK_TRACES") == "1") Console.Error.WriteLine(e);
             return 1;
         }
     }
