@@ -53,10 +53,16 @@ public abstract class TorchTest
     /// <summary>Max |a − b| over all elements (both converted to float64).</summary>
     protected static double MaxAbsDiff(Tensor a, Tensor b)
     {
-        CollectionAssert.AreEqual(b.shape, a.shape, $"shape {Shape(a)} differs from expected {Shape(b)}");
         using DisposeScope scope = NewDisposeScope();
-        if (a.numel() == 0) return 0;
-        return (a.to(ScalarType.Float64) - b.to(ScalarType.Float64)).abs().max().ItemAs<double>();
+        Tensor diff = AbsDiff(a, b);
+        return diff.numel() == 0 ? 0 : diff.max().ItemAs<double>();
+    }
+
+    /// <summary>|a − b| in float64, after checking that <paramref name="a"/> has the shape of <paramref name="b"/>.</summary>
+    private static Tensor AbsDiff(Tensor a, Tensor b)
+    {
+        CollectionAssert.AreEqual(b.shape, a.shape, $"shape {Shape(a)} differs from expected {Shape(b)}");
+        return (a.to(ScalarType.Float64) - b.to(ScalarType.Float64)).abs();
     }
 
     protected static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
@@ -76,9 +82,8 @@ public abstract class TorchTest
     protected static void AssertCloseUpToGateFlips(Tensor expected, Tensor actual, double tolerance, double flippedTolerance, string what,
         double flippedFraction = 0.01)
     {
-        CollectionAssert.AreEqual(expected.shape, actual.shape, $"{what}: shape {Shape(actual)} differs from expected {Shape(expected)}");
         using DisposeScope scope = NewDisposeScope();
-        Tensor diff = (actual.to(ScalarType.Float64) - expected.to(ScalarType.Float64)).abs();
+        Tensor diff = AbsDiff(actual, expected);
         double max = diff.max().ItemAs<double>();
         double beyond = diff.gt(tolerance).sum().ItemAs<long>() / (double)Math.Max(1, diff.numel());
         Assert.IsLessThanOrEqualTo(flippedTolerance, max, $"{what}: max abs diff {max:E3} > {flippedTolerance:E1}");
