@@ -10,9 +10,31 @@ public sealed class LayerTrace
 
     public Layer Layer { get; }
 
-    public IReadOnlyList<Tensor> Inputs { get; internal set; } = Array.Empty<Tensor>();
+    public IReadOnlyList<Tensor> Inputs
+    {
+        get => _inputsRectified ? throw Overwritten($"the input of ReLU '{Layer.Name}'") : _inputs;
+        internal set => _inputs = value;
+    }
 
-    public Tensor Output { get; internal set; } = null!;
+    public Tensor Output
+    {
+        get => _rectifiedBy is null ? _output : throw Overwritten($"the output of '{Layer.Name}' (rectified by ReLU '{_rectifiedBy}')");
+        internal set => _output = value;
+    }
+
+    private IReadOnlyList<Tensor> _inputs = Array.Empty<Tensor>();
+    private Tensor _output = null!;
+    private string? _rectifiedBy;
+    private bool _inputsRectified;
+
+    /// <summary>A gradient-only tape (<see cref="Network.RecordForGradients"/>) let ReLU <paramref name="relu"/> overwrite this output.</summary>
+    internal void MarkOutputRectified(string relu) => _rectifiedBy = relu;
+
+    /// <summary>This ReLU rectified its input in place: the input now holds the output.</summary>
+    internal void MarkInputRectified() => _inputsRectified = true;
+
+    private InvalidOperationException Overwritten(string what) => new(
+        $"The tape was recorded for gradients only (Network.RecordForGradients), which overwrote {what} in place; record with Network.Record for rules that read it.");
 
     /// <summary>Argmax indices of a max-pool window (per H·W plane), when the layer is a max pool.</summary>
     public Tensor? Indices { get; set; }

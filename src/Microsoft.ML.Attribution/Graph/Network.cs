@@ -15,6 +15,7 @@ public sealed class Network : IDisposable
     private readonly Dictionary<string, int> _indexByName;
     private readonly Dictionary<string, Tensor> _constants;
     private readonly Dictionary<string, int> _lastUse; // value name → index of the last layer reading it
+    private readonly Dictionary<string, int> _readers; // value name → how many layers read it
 
     public Network(IEnumerable<Layer> layers, IReadOnlyList<GraphInput> inputs, IReadOnlyList<string> outputs,
         IReadOnlyDictionary<string, Tensor>? constants = null)
@@ -29,6 +30,7 @@ public sealed class Network : IDisposable
         _indexByName = new Dictionary<string, int>();
         var known = new HashSet<string>(inputs.Select(i => i.Name).Concat(_constants.Keys));
         _lastUse = new Dictionary<string, int>();
+        _readers = new Dictionary<string, int>();
         for (int i = 0; i < _layers.Length; i++)
         {
             Layer layer = _layers[i];
@@ -40,6 +42,8 @@ public sealed class Network : IDisposable
                     throw new ArgumentException($"Layer '{layer.Name}' reads '{input}', which is neither an input, a constant, nor the output of an earlier layer.", nameof(layers));
                 _lastUse[input] = i;
             }
+            foreach (string input in layer.Inputs.Distinct())
+                _readers[input] = _readers.GetValueOrDefault(input) + 1;
             if (!known.Add(layer.Output))
                 throw new ArgumentException($"Value '{layer.Output}' is written twice (by layer '{layer.Name}').", nameof(layers));
         }
@@ -186,6 +190,24 @@ public sealed class Network : IDisposable
     }
 
     /// <summary>
+    /// A recorded forward for gradient backward passes only (<see cref="Rules.GradientRule"/> on every layer): a ReLU that is
+    /// the only reader of a convolution's, linear layer's, batch norm's or element-wise step's output rectifies it in place,
+    /// as the unrecorded forward does — none of those layers' gradients reads its output, and the ReLU's gate reads only its
+    /// own output. Saves a pass and a tensor per ReLU (ResNet50: 49). Reading an overwritten value from the tape (its producer's
+    /// output, the ReLU's input) throws. With autograd on it records as <see cref="Record(Tensor)"/> does: an in-place step
+    /// would invalidate what autograd saved.
+    /// </summary>
+    public Tape RecordForGradients(Tensor input)
+    {
+        RequireSingleInput();
+        if (is_grad_enabled()) return Record(input);
+        var traces = new LayerTrace[_layers.Length];
+        var rectified = new HashSet<string>();
+        Dictionary<string, Tensor> values = Run(new Dictionary<string, Tensor> { [Inputs[0].Name] = input }, traces, OutputNames, rectified: rectified);
+        return new Tape(this, values, traces, rectifiedInPlace: rectified);
+    }
+
+    /// <summary>
     /// Records only the layers after <paramref name="fromValue"/>: the layers up to its producer run as a plain forward
     /// (the fast unrecorded path), so a backward pass can reach <paramref name="fromValue"/> but not go below it — what
     /// layer-gradient methods (Grad-CAM, Grad-CAM++) need. The tape holds the input, <paramref name="fromValue"/>, every
@@ -231,7 +253,7 @@ public sealed class Network : IDisposable
     /// graph inputs are values an earlier partial run computed.
     /// </summary>
     private Dictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs, LayerTrace[]? traces, IReadOnlyList<string> wanted,
-        int firstLayer = 0, int lastLayer = int.MaxValue)
+        int firstLayer = 0, int lastLayer = int.MaxValue, HashSet<string>? rectified = null)
     {
         bool record = traces != null;
         var values = new Dictionary<string, Tensor>();
@@ -257,12 +279,21 @@ public sealed class Network : IDisposable
                     ? new LayerTrace(layer) { Inputs = args, ConstantInputs = layer.Inputs.Select(_constants.ContainsKey).ToArray() }
                     : null;
                 Tensor output;
-                long started = LayerProfile.Now();
+                LayerProfile.Mark started = LayerProfile.Now();
                 if (!record && layer is Relu && CanOverwrite(layer.Inputs[0], i, wanted) && !inputs.ContainsKey(layer.Inputs[0]))
                 {
                     // Nothing reads the input after this ReLU: rectify it in place (as torchvision's inplace ReLU does).
                     values.Remove(layer.Inputs[0], out Tensor? reused);
                     output = reused!.relu_();
+                }
+                else if (rectified != null && layer is Relu && CanRectifyRecorded(layer.Inputs[0], i, firstLayer, inputs, out int producer))
+                {
+                    // A gradient-only tape: the producer's backward never reads its output (see RecordForGradients).
+                    values.Remove(layer.Inputs[0], out Tensor? reused);
+                    output = reused!.relu_();
+                    traces![producer].MarkOutputRectified(layer.Name);
+                    trace!.MarkInputRectified();
+                    rectified.Add(layer.Inputs[0]);
                 }
                 else
                 {
@@ -307,6 +338,17 @@ public sealed class Network : IDisposable
         foreach (string name in layer.Inputs.Distinct())
             if (_lastUse.TryGetValue(name, out int last) && last == index && !wanted.Contains(name) && values.Remove(name, out Tensor? dead))
                 dead.Dispose();
+    }
+
+    /// <summary>
+    /// Whether a recorded ReLU (layer <paramref name="index"/>) may rectify <paramref name="value"/> in place for a gradient-only
+    /// tape: it is the only reader, and the value is the output of a layer recorded in this run whose gradient does not read it.
+    /// </summary>
+    private bool CanRectifyRecorded(string value, int index, int firstLayer, IReadOnlyDictionary<string, Tensor> inputs, out int producer)
+    {
+        producer = Array.FindIndex(_layers, firstLayer, index - firstLayer, l => l.Output == value);
+        return producer >= 0 && _readers.GetValueOrDefault(value) == 1 && !inputs.ContainsKey(value) && !OutputNames.Contains(value)
+            && value != LogitsName && _layers[producer] is Conv2d or Linear or Gemm or BatchNorm or Arithmetic;
     }
 
     /// <summary>A computed value whose last reader is layer <paramref name="index"/> and that the caller does not want back.</summary>

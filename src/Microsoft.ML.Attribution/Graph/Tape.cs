@@ -12,13 +12,20 @@ public sealed class Tape : IDisposable
     private readonly Dictionary<string, Tensor> _values;
     private readonly LayerTrace[] _traces;
 
-    internal Tape(Network network, Dictionary<string, Tensor> values, LayerTrace[] traces, int firstRecorded = 0)
+    private readonly IReadOnlySet<string> _rectifiedInPlace;
+
+    internal Tape(Network network, Dictionary<string, Tensor> values, LayerTrace[] traces, int firstRecorded = 0,
+        IReadOnlySet<string>? rectifiedInPlace = null)
     {
         Network = network;
         _values = values;
         _traces = traces;
         FirstRecorded = firstRecorded;
+        _rectifiedInPlace = rectifiedInPlace ?? new HashSet<string>();
     }
+
+    /// <summary>Whether the tape was recorded for gradient rules only (<see cref="Network.RecordForGradients"/>).</summary>
+    public bool GradientsOnly => _rectifiedInPlace.Count > 0;
 
     /// <summary>Index of the first recorded layer: 0, or the layer after the value <see cref="Network.RecordFrom"/> started at.</summary>
     public int FirstRecorded { get; }
@@ -65,7 +72,9 @@ public sealed class Tape : IDisposable
     public Tensor Value(string name) =>
         _values.TryGetValue(name, out Tensor? v) ? v :
         Network.Constants.TryGetValue(name, out Tensor? c) ? c :
-        throw new KeyNotFoundException($"The tape holds no value named '{name}'.");
+        _rectifiedInPlace.Contains(name)
+            ? throw new InvalidOperationException($"'{name}' was rectified in place by the ReLU reading it: the tape was recorded for gradients only (Network.RecordForGradients).")
+            : throw new KeyNotFoundException($"The tape holds no value named '{name}'.");
 
     public void Dispose()
     {

@@ -29,6 +29,14 @@ public abstract class BackwardMethod : AttributionMethod
     /// </summary>
     protected virtual bool FoldsBatchNorm => false;
 
+    /// <summary>
+    /// Whether every rule is the plain gradient, so the forward can be recorded for gradients only (ReLUs in place:
+    /// <see cref="Network.RecordForGradients"/>).
+    /// </summary>
+    protected virtual bool GradientRulesOnly => false;
+
+    private Tape Record(Tensor input) => GradientRulesOnly ? Prepared.RecordForGradients(input) : Prepared.Record(input);
+
     /// <summary>A canonized copy of the network to run on (e.g. BN merged for LRP); by default the BN-folded network when <see cref="FoldsBatchNorm"/>, else the network itself.</summary>
     protected virtual Network? Prepare(Network network) => FoldsBatchNorm && MergeBatchNorm.HasMergeable(network) ? MergeBatchNorm.Apply(network) : null;
 
@@ -43,7 +51,7 @@ public abstract class BackwardMethod : AttributionMethod
 
     protected override AttributionMap Compute(Tensor input, Target target, CancellationToken cancellation)
     {
-        using Tape tape = Prepared.Record(input);
+        using Tape tape = Record(input);
         var (targets, scores) = ResolveTargets(tape.Logits, target);
         return new AttributionMap(Name, FromTape(tape, input, targets, cancellation), targets, scores);
     }
@@ -51,14 +59,14 @@ public abstract class BackwardMethod : AttributionMethod
     /// <summary>The map for given per-row targets (used by wrappers that batch many inputs, e.g. SmoothGrad, IG).</summary>
     internal Tensor MapFor(Tensor input, long[] targets, CancellationToken cancellation = default)
     {
-        using Tape tape = Prepared.Record(input);
+        using Tape tape = Record(input);
         return FromTape(tape, input, targets, cancellation);
     }
 
     /// <summary>The map and the pre-softmax scores of the same forward (IG's adaptive refinement needs both at each path point).</summary>
     internal (Tensor map, Tensor logits) MapAndLogitsFor(Tensor input, long[] targets, CancellationToken cancellation = default)
     {
-        using Tape tape = Prepared.Record(input);
+        using Tape tape = Record(input);
         return (FromTape(tape, input, targets, cancellation), tape.Logits.alias());
     }
 

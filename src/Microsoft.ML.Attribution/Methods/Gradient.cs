@@ -13,5 +13,7 @@ public sealed class Gradient(Network network) : BackwardMethod(network)
 
     protected override bool FoldsBatchNorm => true;
 
+    protected override bool GradientRulesOnly => true;
+
     protected override Func<Layer, IRule> RulesFor(Network network) => NamedComposites.Gradient().For(network);
 }

@@ -13,6 +13,8 @@ public sealed class GradientTimesInput(Network network) : BackwardMethod(network
 
     protected override bool FoldsBatchNorm => true;
 
+    protected override bool GradientRulesOnly => true;
+
     protected override bool MultiplyByInput => true;
 
     protected override Func<Layer, IRule> RulesFor(Network network) => NamedComposites.Gradient().For(network);

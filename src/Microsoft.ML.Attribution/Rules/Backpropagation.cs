@@ -74,7 +74,7 @@ public static class Backpropagation
                 if (!rule.AppliesTo(layer))
                     throw new InvalidOperationException($"Rule '{rule.Name}' cannot be applied to layer '{layer.Name}' ({layer.Kind}).");
                 Tensor[] incoming;
-                long started = LayerProfile.Now();
+                LayerProfile.Mark started = LayerProfile.Now();
                 using (relevance)
                     incoming = rule.Backward(tape[i], relevance);
                 for (int k = 0; k < incoming.Length; k++)

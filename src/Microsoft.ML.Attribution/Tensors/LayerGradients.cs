@@ -121,24 +121,20 @@ public static class LayerGradients
         return result.MoveToOuterDisposeScope();
     }
 
-    /// <summary>1×1 kernels with a stride: the channel mix at the gradient's resolution, then spread onto the strided positions.</summary>
+    /// <summary>
+    /// 1×1 kernels with a stride: the channel mix at the gradient's resolution, written onto every stride-th position of a
+    /// zero tensor of the input's size (one contiguous result, where padding and narrowing left a strided view that every
+    /// later step of the backward read slowly). The strided copy is differentiable, as DMBP's mask gradients need.
+    /// </summary>
     private static Tensor PointwiseStrided(Tensor gradOutput, Tensor transposed, long[] s, long[] extra, long groups)
     {
         using DisposeScope scope = NewDisposeScope();
         Tensor mixed = F.conv2d(gradOutput, transposed, null, [1, 1], [0, 0], [1, 1], groups);
-        Tensor spread = SpreadByStride(mixed, s);
-        Tensor result = extra[0] == 0 && extra[1] == 0 ? spread : F.pad(spread, [0, extra[1], 0, extra[0]]);
+        long n = mixed.shape[0], c = mixed.shape[1], h = mixed.shape[2], w = mixed.shape[3];
+        long height = (h - 1) * s[0] + 1 + extra[0], width = (w - 1) * s[1] + 1 + extra[1];
+        Tensor result = zeros([n, c, height, width], mixed.dtype, mixed.device);
+        result.slice(2, 0, (h - 1) * s[0] + 1, s[0]).slice(3, 0, (w - 1) * s[1] + 1, s[1]).copy_(mixed);
         return result.MoveToOuterDisposeScope();
-    }
-
-    /// <summary>[N, C, h, w] → [N, C, (h−1)·sH + 1, (w−1)·sW + 1] with the values at every stride-th position and zeros between (differentiable).</summary>
-    private static Tensor SpreadByStride(Tensor gradient, long[] stride)
-    {
-        if (stride[0] == 1 && stride[1] == 1) return gradient.alias();
-        long n = gradient.shape[0], c = gradient.shape[1], h = gradient.shape[2], w = gradient.shape[3];
-        Tensor columns = F.pad(gradient.unsqueeze(-1), [0, stride[1] - 1]).reshape(n, c, h, w * stride[1]).narrow(3, 0, (w - 1) * stride[1] + 1);
-        long width = columns.shape[3];
-        return F.pad(columns.unsqueeze(3), [0, 0, 0, stride[0] - 1]).reshape(n, c, h * stride[0], width).narrow(2, 0, (h - 1) * stride[0] + 1);
     }
 
     /// <summary>dL/dW of y = conv2d(x, W) for the output gradient <paramref name="gradOutput"/>, through autograd (what libtorch runs).</summary>

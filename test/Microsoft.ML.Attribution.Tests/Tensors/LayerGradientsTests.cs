@@ -155,6 +155,29 @@ public sealed class LayerGradientsTests : TorchTest
     }
 
     [TestMethod]
+    [DataRow(2, 14, 14, 1)] // ResNet's downsampling shortcut
+    [DataRow(2, 13, 11, 1)] // odd sizes: the last row and column get no gradient
+    [DataRow(3, 17, 12, 2)]
+    public void Strided_pointwise_input_gradient_equals_autograd_is_contiguous_and_differentiable(int stride, int height, int width, int groups)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using var g = RandomGenerators.FromSeed(stride * 1000 + height * 10 + width);
+        Tensor x = randn([2, 4, height, width], ScalarType.Float64, generator: g);
+        Tensor w = randn([6, 4 / groups, 1, 1], ScalarType.Float64, generator: g);
+        long[] s = [stride], p = [0], d = [1];
+        Tensor seed = randn(F.conv2d(x, w, null, s, p, d, groups).shape, ScalarType.Float64, generator: g);
+        Tensor expected = InputGrad(t => F.conv2d(t, w, null, s, p, d, groups), x, seed);
+        Tensor actual = LayerGradients.Conv2dInput(seed, x.shape, w, s, p, d, groups);
+        AssertClose(expected, actual, Exact, "1×1 strided input gradient");
+        Assert.IsTrue(actual.is_contiguous(), "written into one contiguous tensor, not a strided view");
+        // Differentiable in the seed (DMBP differentiates through backward passes): the adjoint of the transpose is the
+        // convolution itself, so d⟨v, Conv2dInput(seed)⟩/d seed = conv2d(v).
+        Tensor v = randn(x.shape, ScalarType.Float64, generator: g);
+        Tensor adjoint = InputGrad(t => LayerGradients.Conv2dInput(t, x.shape, w, s, p, d, groups), seed, v);
+        AssertClose(F.conv2d(v, w, null, s, p, d, groups), adjoint, Exact, "gradient through the 1×1 strided transpose");
+    }
+
+    [TestMethod]
     [DataRow(1, 1, 1, 1)]
     [DataRow(4, 1, 1, 1)]
     [DataRow(1, 4, 2, 1)]

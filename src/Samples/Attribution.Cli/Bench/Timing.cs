@@ -27,11 +27,38 @@ internal static class Timing
         return seconds.ToArray();
     }
 
-    public static double Median(IEnumerable<double> values)
+    /// <summary>
+    /// <paramref name="action"/> and <paramref name="paired"/> called alternately, each call of one followed by one of the
+    /// other, until <paramref name="iterations"/> pairs and <paramref name="minSeconds"/> of <paramref name="action"/> have
+    /// passed: the seconds of each. A pair runs within a second or two, so a slow spell of a shared machine slows both of
+    /// it alike and their ratio holds where the ratio of separately timed medians moves with the spells.
+    /// </summary>
+    public static (double[] Action, double[] Paired) MeasureAlternating(Action action, Action paired, int iterations, double minSeconds)
+    {
+        var first = new List<double>();
+        var second = new List<double>();
+        while (first.Count < iterations || first.Sum() < minSeconds)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            first.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            start = Stopwatch.GetTimestamp();
+            paired();
+            second.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        return (first.ToArray(), second.ToArray());
+    }
+
+    public static double Median(IEnumerable<double> values) => Quantile(values, 0.5);
+
+    /// <summary>The <paramref name="q"/>-quantile, interpolating between the two nearest values (NaN for none).</summary>
+    public static double Quantile(IEnumerable<double> values, double q)
     {
         double[] sorted = values.Order().ToArray();
         if (sorted.Length == 0) return double.NaN;
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        double position = q * (sorted.Length - 1);
+        int below = (int)Math.Floor(position);
+        int above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
 }

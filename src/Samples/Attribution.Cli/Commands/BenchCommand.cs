@@ -74,7 +74,7 @@ internal static class BenchCommand
                     return 2;
             }
             var table = new Table().AddColumns("workload", "batch", "threads", "ours s/call", "torch s/call", "ours / torch",
-                "TorchSharp s/call", "ours / TorchSharp", "ours / our forward", "ours s/image", "ours peak MB", "torch peak MB");
+                "TorchSharp s/call", "ours / TorchSharp", "ours / our forward (quartiles, pairs)", "ours s/image", "ours peak MB", "torch peak MB");
             var rows = new JsonArray();
             using TorchReference? reference = result.GetValue(noTorch) ? null : TorchReference.Start();
             foreach (var (create, createPlain) in workloads)
@@ -88,7 +88,8 @@ internal static class BenchCommand
                 table.AddRow(workload.Name, workload.Images.ToString(), torch.get_num_threads().ToString(), ours.ToString("F4"),
                     theirs?.ToString("F4") ?? "-", double.IsNaN(ratio) ? "-" : ratio.ToString("F3"),
                     sharp?.ToString("F4") ?? "-", double.IsNaN(sharpRatio) ? "-" : sharpRatio.ToString("F3"),
-                    forward is { } paired ? (ours / paired).ToString("F2") : "-", (ours / workload.Images).ToString("F4"),
+                    forward is { } paired ? $"{paired.Ratio:F2} ({paired.LowerQuartile:F2}–{paired.UpperQuartile:F2}, {paired.Pairs})" : "-",
+                    (ours / workload.Images).ToString("F4"),
                     ourPeak?.ToString("F0") ?? "-", theirPeak?.ToString("F0") ?? "-");
                 rows.Add(new JsonObject
                 {
@@ -96,7 +97,9 @@ internal static class BenchCommand
                     ["threads"] = torch.get_num_threads(), ["medianSeconds"] = ours, ["torchMedianSeconds"] = theirs,
                     ["ratio"] = double.IsNaN(ratio) ? null : ratio, ["torchSharpMedianSeconds"] = sharp,
                     ["torchSharpRatio"] = double.IsNaN(sharpRatio) ? null : sharpRatio,
-                    ["forwardMedianSeconds"] = forward, ["forwardRatio"] = forward is { } f ? ours / f : null, ["peakMegabytes"] = ourPeak, ["torchPeakMegabytes"] = theirPeak,
+                    ["forwardMedianSeconds"] = forward?.MedianSeconds, ["forwardRatio"] = forward?.Ratio,
+                    ["forwardRatioQuartiles"] = forward is { } q ? new JsonArray(q.LowerQuartile, q.UpperQuartile) : null, ["forwardPairs"] = forward?.Pairs,
+                    ["peakMegabytes"] = ourPeak, ["torchPeakMegabytes"] = theirPeak,
                     ["detail"] = (workload as MethodWorkload)?.Detail,
                     ["profile"] = layers,
                 });
@@ -116,15 +119,17 @@ internal static class BenchCommand
     /// A round times at least <paramref name="iterations"/> calls and at least <paramref name="roundSeconds"/> of them (a
     /// cheap workload gets many samples), and the other sides make as many calls in it. Our peak memory is read over our
     /// warm-up, before plain TorchSharp's model exists: it runs in our process. A method's model forward is timed in each
-    /// round too, for as long as the method was.
+    /// round too, call by call alternately with the method (<see cref="Timing.MeasureAlternating"/>): its ratio to the forward
+    /// is the median of the pairs' ratios.
     /// </summary>
-    private static (double ours, double? torch, double? torchSharp, double? forward, double? ourPeak, double? torchPeak) Measure(IBenchWorkload workload, TorchReference? reference,
+    private static BenchTimes Measure(IBenchWorkload workload, TorchReference? reference,
         Func<TorchSharpPlain?> createPlain, int rounds, int iterations, double warmupSeconds, double roundSeconds)
     {
         var ours = new List<double>();
         var theirs = new List<double>();
         var sharp = new List<double>();
         var forwards = new List<double>();
+        var pairRatios = new List<double>();
         double? torchPeak = null;
         JsonObject? request = workload.TorchRequest;
         if (request != null) request["threads"] = torch.get_num_threads();
@@ -137,7 +142,14 @@ internal static class BenchCommand
         if (workload.Forward is { } forward) Timing.WarmUp(forward, 0);
         for (int round = 0; round < rounds; round++)
         {
-            double[] ourRound = Timing.Measure(workload.Run, iterations, roundSeconds);
+            double[] ourRound;
+            if (workload.Forward is { } forwardOnce)
+            {
+                (ourRound, double[] forwardRound) = Timing.MeasureAlternating(workload.Run, forwardOnce, iterations, roundSeconds);
+                forwards.AddRange(forwardRound);
+                pairRatios.AddRange(ourRound.Zip(forwardRound, (method, plainForward) => method / plainForward));
+            }
+            else ourRound = Timing.Measure(workload.Run, iterations, roundSeconds);
             ours.AddRange(ourRound);
             if (reference != null && request != null)
             {
@@ -148,9 +160,16 @@ internal static class BenchCommand
                 torchPeak = peak is { } p ? Math.Max(torchPeak ?? 0, p) : torchPeak;
             }
             if (plain != null) sharp.AddRange(Timing.Measure(plain.Run, ourRound.Length, 0));
-            if (workload.Forward is { } forwardOnce) forwards.AddRange(Timing.Measure(forwardOnce, 1, Math.Min(ourRound.Sum(), roundSeconds)));
         }
-        return (Timing.Median(ours), theirs.Count > 0 ? Timing.Median(theirs) : null, sharp.Count > 0 ? Timing.Median(sharp) : null,
-            forwards.Count > 0 ? Timing.Median(forwards) : null, ourPeak, torchPeak);
+        ForwardPairs? paired = pairRatios.Count == 0 ? null : new ForwardPairs(Timing.Median(forwards), Timing.Median(pairRatios),
+            Timing.Quantile(pairRatios, 0.25), Timing.Quantile(pairRatios, 0.75), pairRatios.Count);
+        return new BenchTimes(Timing.Median(ours), theirs.Count > 0 ? Timing.Median(theirs) : null, sharp.Count > 0 ? Timing.Median(sharp) : null,
+            paired, ourPeak, torchPeak);
     }
+
+    /// <summary>The medians of one workload's sides (seconds per call) and peaks (MB).</summary>
+    private sealed record BenchTimes(double Ours, double? Torch, double? TorchSharp, ForwardPairs? Forward, double? OurPeak, double? TorchPeak);
+
+    /// <summary>The model's forward timed call by call beside the method: its median and the method/forward ratios' median and quartiles.</summary>
+    private sealed record ForwardPairs(double MedianSeconds, double Ratio, double LowerQuartile, double UpperQuartile, int Pairs);
 }
