@@ -1,5 +1,6 @@
 using Microsoft.ML.Attribution.Graph;
 using Microsoft.ML.Attribution.Rules;
+using Microsoft.ML.Attribution.Runtime;
 using Microsoft.ML.Attribution.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -45,11 +46,26 @@ public sealed class LayerProfileTests : TorchTest
         Assert.AreEqual(3, Entry("backward", "Relu (gradient)").Calls);
         Assert.AreEqual(network.Layers.Count, entries.Where(e => e.Phase == "backward").Sum(e => e.Calls), "every layer once backward");
         Assert.IsTrue(entries.All(e => e.Seconds >= 0) && entries.Sum(e => e.Seconds) > 0);
+        Assert.IsTrue(entries.All(e => e.PageFaults >= 0), "page faults are counted per entry");
         CollectionAssert.AreEqual(entries.OrderByDescending(e => e.Seconds).ToList(), entries.ToList(), "largest first");
 
         using (no_grad()) network.Forward(x);
         Assert.AreEqual(entries.Sum(e => e.Calls), profile.Entries.Sum(e => e.Calls), "a disposed profile records nothing more");
         using LayerProfile next = LayerProfile.Start();
         Assert.IsEmpty(next.Entries, "a new profile starts empty");
+    }
+
+    [TestMethod]
+    public void Page_faults_count_first_touches_of_fresh_memory()
+    {
+        Assert.AreEqual(OperatingSystem.IsLinux(), PageFaults.Available, "read from getrusage on Linux");
+        if (!PageFaults.Available) return;
+        const int bytes = 64 << 20;
+        // A fresh anonymous mapping: malloc could hand back pages an earlier test already touched.
+        using var mapping = System.IO.MemoryMappedFiles.MemoryMappedFile.CreateNew(null, bytes);
+        using var view = mapping.CreateViewAccessor();
+        long before = PageFaults.Minor();
+        for (int i = 0; i < bytes; i += 4096) view.Write(i, (byte)1);
+        Assert.IsTrue(PageFaults.Minor() > before, "writing 64 MB of fresh memory faults its pages in");
     }
 }
