@@ -95,8 +95,12 @@ def readme_table(folder, date):
     """One row per workload, ResNet50 and VGG16 side by side: ours, the ratios to torch and plain TorchSharp, the previous
     engine, and the issue's targets (forward <= 1.05x TorchSharp's, Gradient <= 2.2x our forward, the rest <= torch)."""
     rows = load(folder)
+    # pairs_*.json: the Gradient and the forward called alternately for many pairs; its verdict uses their ratios.
+    pairs = {r["model"]: r for r in rows if r["file"].startswith("pairs_") and r.get("forwardRatio") is not None}
     cell = {}
     for r in rows:
+        if r["file"].startswith("pairs_"):
+            continue
         name = "forward" if r["file"].startswith("forward") else r["method"]
         if name == "forward" and (name, r["model"]) in cell and r["file"].startswith("forward"):
             continue  # a forward timed beside the methods (same process) wins over a forward-only run
@@ -121,6 +125,10 @@ def readme_table(folder, date):
             parts += [fmt(ours), fmt(r.get("ratio"), 2), fmt(r.get("torchSharpRatio"), 2), previous(name, k)]
             if name == "forward" and r.get("torchSharpRatio") is not None:
                 verdicts.append(f"{model} {'✔' if r['torchSharpRatio'] <= 1.05 else '✘'}")
+            elif name == "gradient" and model in pairs:
+                p = pairs[model]
+                factor, (low, high), count = p["forwardRatio"], p["forwardRatioQuartiles"], p["forwardPairs"]
+                verdicts.append(f"{model} {factor:.2f}× (quartiles {low:.2f}–{high:.2f} of {count} pairs) {'✔' if factor <= 2.2 else '✘'}")
             elif name == "gradient" and (r.get("forwardRatio") is not None or ("forward", model) in cell):
                 # The forward timed in the same rounds as the Gradient when the run has it, else the forward row.
                 factor = r.get("forwardRatio") or ours / per_image(cell[("forward", model)])

@@ -20,6 +20,12 @@ if [[ "$mode" != "--full" && "$mode" != "--quick" ]]; then
   for model in resnet50 vgg16; do
     "${cli[@]}" method --model "$model" --batch 2 --rounds 3 --iters 1 --method "${readme[@]}" --json "$out/methods_${model}_b2.json"
   done
+  # The Gradient's target (<= 2.2x our forward): the Gradient and the forward called alternately, ~50 (ResNet50) and ~18
+  # (VGG16) pairs; the verdict is the median of the pairs' ratios.
+  for model in resnet50 vgg16; do
+    "${cli[@]}" method --model "$model" --batch 2 --rounds 3 --iters 1 --round-seconds 6 --no-torch --method gradient \
+      --json "$out/pairs_gradient_${model}_b2.json"
+  done
   "${cli[@]}" method --model resnet50 --batch 2 --rounds 2 --iters 1 --method integrated-gradients --option steps=32 \
     --json "$out/ig32_resnet50_b2.json"
   "${cli[@]}" method --model resnet50 --batch 2 --rounds 2 --iters 1 --method smoothgrad --option samples=16 \
