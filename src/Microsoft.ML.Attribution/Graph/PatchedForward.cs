@@ -242,7 +242,7 @@ public sealed class PatchedForward : IDisposable
         long r0 = Math.Clamp(top, 0, height), r1 = Math.Clamp(top + rows, 0, height);
         long c0 = Math.Clamp(left, 0, width), c1 = Math.Clamp(left + columns, 0, width);
         long[] pads = [c0 - left, left + columns - c1, r0 - top, top + rows - r1];
-        if (r1 <= r0 || c1 <= c0) return full([image.shape[0], image.shape[1], rows, columns], fill, image.dtype);
+        if (r1 <= r0 || c1 <= c0) return HeldScalars.Filled([image.shape[0], image.shape[1], rows, columns], fill, image.dtype, image.device);
         using Tensor inside = image.narrow(2, r0, r1 - r0).narrow(3, c0, c1 - c0);
         return pads.All(p => p == 0) ? inside.clone() : F.pad(inside, pads, value: fill);
     }

@@ -33,10 +33,10 @@ public sealed class WeightModifier
     });
 
     /// <summary>W⁺ = max(W, 0).</summary>
-    public static WeightModifier Positive { get; } = new("positive", t => t.clamp_min(0));
+    public static WeightModifier Positive { get; } = new("positive", t => t.AtLeast(0));
 
     /// <summary>W⁻ = min(W, 0).</summary>
-    public static WeightModifier Negative { get; } = new("negative", t => t.clamp_max(0));
+    public static WeightModifier Negative { get; } = new("negative", t => t.AtMost(0));
 
     /// <summary>−W.</summary>
     public static WeightModifier Negated { get; } = new("negated", t => t.neg());
@@ -45,14 +45,14 @@ public sealed class WeightModifier
     public static WeightModifier Ones { get; } = new("ones", t => ones_like(t));
 
     /// <summary>W² (LRP-w²).</summary>
-    public static WeightModifier Square { get; } = new("square", t => t.square());
+    public static WeightModifier Square { get; } = new("square", t => t.Squared());
 
     /// <summary>W + γW⁺ (<paramref name="positive"/>) or W + γW⁻: the generalized LRP-γ weights.</summary>
     public static WeightModifier Gamma(double gamma, bool positive) => new($"gamma{(positive ? "+" : "-")}{gamma:R}", t =>
     {
         using Tensor part = (positive ? Positive : Negative).Apply(t);
-        using Tensor scaled = part * gamma;
-        return t + scaled;
+        using Tensor scaled = part.Times(gamma);
+        return t.Plus(scaled);
     });
 
     public override string ToString() => Key;

@@ -68,8 +68,8 @@ public static class Heatmap
         if (!(alpha >= 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in [0, 1].");
         using DisposeScope scope = NewDisposeScope();
         Tensor colored = Render(FitTo(image, map), colormap);
-        Tensor blended = image.to(ScalarType.Float32) * (1 - alpha) + colored.to(ScalarType.Float32) * alpha;
-        return blended.round().clamp(0, 255).to(ScalarType.Byte).MoveToOuterDisposeScope();
+        Tensor blended = image.to(ScalarType.Float32).Times(1 - alpha).Plus(colored.to(ScalarType.Float32).Times(alpha));
+        return blended.round().ClampedTo(0.0, 255.0).to(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
     /// <summary>The map at the image's size (bilinear; as it is when the sizes agree).</summary>
@@ -101,13 +101,13 @@ public static class Heatmap
         using DisposeScope scope = NewDisposeScope();
         Tensor fitted = FitTo(image, tensor(map.Values, [height, width]));
         Tensor colored = Render(fitted, map.Colormap).to(ScalarType.Float32);
-        Tensor magnitude = !map.Signed ? fitted.clamp(0, 1)
-            : map.Colormap == Colormap.BlueWhiteRed ? fitted.abs().clamp(0, 1)
-            : (fitted * 2 - 1).abs().clamp(0, 1);
+        Tensor magnitude = !map.Signed ? fitted.ClampedTo(0.0, 1.0)
+            : map.Colormap == Colormap.BlueWhiteRed ? fitted.abs().ClampedTo(0.0, 1.0)
+            : fitted.Times(2.0).Minus(1.0).abs().ClampedTo(0.0, 1.0);
         double t = style.TransparentBelow;
-        Tensor weight = ((magnitude - t) / (1 - t)).clamp(0, 1).mul(style.Alpha).unsqueeze(2);
-        Tensor blended = image.to(ScalarType.Float32) * (1 - weight) + colored * weight;
-        return blended.round().clamp(0, 255).to(ScalarType.Byte).MoveToOuterDisposeScope();
+        Tensor weight = magnitude.Minus(t).DividedBy(1 - t).ClampedTo(0.0, 1.0).Times(style.Alpha).unsqueeze(2);
+        Tensor blended = image.to(ScalarType.Float32).mul(weight.SubtractedFrom(1.0)).Plus(colored * weight);
+        return blended.round().ClampedTo(0.0, 255.0).to(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
     /// <summary>A horizontal colour bar of <paramref name="colormap"/> from its low end (left) to its high end, uint8 [H,W,3].</summary>

@@ -28,7 +28,7 @@ public static class ImageResize
             _ => F.adaptive_avg_pool2d(nchw, [height, width]),
         };
         if (bytes)
-            resized = resized.round().clamp(0, 255).to(ScalarType.Byte);
+            resized = resized.round().ClampedTo(0.0, 255.0).to(ScalarType.Byte);
         Tensor result = resized.squeeze(0).permute(1, 2, 0);
         if (image.Dimensions == 2)
             result = result.squeeze(2);

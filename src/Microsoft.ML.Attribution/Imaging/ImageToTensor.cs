@@ -86,7 +86,7 @@ public static class ImageToTensor
     private static Tensor Normalize(Tensor channelsFirst, PixelRange range, IReadOnlyList<float>? mean, IReadOnlyList<float>? std)
     {
         Tensor x = channelsFirst.to(ScalarType.Float32);
-        if (range == PixelRange.ZeroToOne) x = x / 255.0;
+        if (range == PixelRange.ZeroToOne) x = x.DividedBy(255.0);
         if (mean is not null && std is not null) x = (x - PerChannel(mean)) / PerChannel(std);
         return x.contiguous();
     }
@@ -94,9 +94,9 @@ public static class ImageToTensor
     private static Tensor Denormalize(Tensor chw, PixelRange range, IReadOnlyList<float>? mean, IReadOnlyList<float>? std)
     {
         Tensor x = chw.to(ScalarType.Float32);
-        if (mean is not null && std is not null) x = x * PerChannel(std) + PerChannel(mean);
-        if (range == PixelRange.ZeroToOne) x = x * 255.0;
-        return x.round().clamp(0, 255).to(ScalarType.Byte);
+        if (mean is not null && std is not null) x = x.mul(PerChannel(std)).Plus(PerChannel(mean));
+        if (range == PixelRange.ZeroToOne) x = x.Times(255.0);
+        return x.round().ClampedTo(0.0, 255.0).to(ScalarType.Byte);
     }
 
     private static Tensor PerChannel(IReadOnlyList<float> values) => tensor(values.ToArray(), new long[] { values.Count, 1, 1 });

@@ -23,7 +23,7 @@ public static class MapNormalization
         using Tensor min = maps.amin(dims, keepdim: true);
         using Tensor shifted = maps - min;
         using Tensor range = shifted.amax(dims, keepdim: true);
-        using Tensor denominator = range + epsilon;
+        using Tensor denominator = range.Plus(epsilon);
         return shifted / denominator;
     }
 
@@ -34,7 +34,7 @@ public static class MapNormalization
         long[] dims = ReducedDims(maps, firstReducedDim);
         using Tensor magnitude = maps.abs();
         using Tensor max = magnitude.amax(dims, keepdim: true);
-        using Tensor denominator = max + epsilon;
+        using Tensor denominator = max.Plus(epsilon);
         return maps / denominator;
     }
 

@@ -17,7 +17,7 @@ public static class MapReduction
             ChannelReduction.AbsSum => map.abs().sum(1),
             ChannelReduction.MaxAbs => map.abs().amax(1),
             ChannelReduction.Mean => map.mean([1]),
-            ChannelReduction.PositiveSum => map.sum(1).clamp_min(0),
+            ChannelReduction.PositiveSum => map.sum(1).AtLeast(0),
             ChannelReduction.L2 => map.norm(1),
             _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown channel reduction."),
         };

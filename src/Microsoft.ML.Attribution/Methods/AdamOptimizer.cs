@@ -40,10 +40,10 @@ internal sealed class AdamOptimizer : IDisposable
         for (int i = 0; i < _parameters.Count; i++)
         {
             Tensor g = gradients[i] ?? zeros_like(_parameters[i]);
-            Tensor first = _first[i] * _beta1 + g * (1 - _beta1);
-            Tensor second = _second[i] * _beta2 + g.square() * (1 - _beta2);
-            Tensor denominator = (second / secondCorrection).sqrt() + _epsilon;
-            Tensor parameter = _parameters[i] - first / denominator * (_learningRate / firstCorrection);
+            Tensor first = _first[i].Times(_beta1).Plus(g.Times(1 - _beta1));
+            Tensor second = _second[i].Times(_beta2).Plus(g.Squared().Times(1 - _beta2));
+            Tensor denominator = second.DividedBy(secondCorrection).sqrt().Plus(_epsilon);
+            Tensor parameter = _parameters[i] - (first / denominator).Times(_learningRate / firstCorrection);
             if (activeRows is not null)
             {
                 // Frozen rows keep their parameters and moments, so each row's trajectory is its own.

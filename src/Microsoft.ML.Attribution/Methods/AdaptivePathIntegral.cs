@@ -74,7 +74,7 @@ internal sealed class AdaptivePathIntegral
             for (int k = 0; k < Alphas.Count; k++)
             {
                 double left = k > 0 ? Alphas[k] - Alphas[k - 1] : 0, right = k + 1 < Alphas.Count ? Alphas[k + 1] - Alphas[k] : 0;
-                sum.add_(Gradients[k], (left + right) / 2);
+                sum.PlusScaledInPlace(Gradients[k], (left + right) / 2);
             }
             return (sum * Direction).MoveToOuterDisposeScope();
         }

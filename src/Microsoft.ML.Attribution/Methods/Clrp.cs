@@ -60,7 +60,7 @@ public sealed class Clrp : BackwardMethod
         {
             2 => Backpropagation.OneHot(logits, targets, targetLogit),
             1 when kind == ClrpDualSeed.Official => logits.abs().scatter(1, index, zeros_like(targetLogit)),
-            1 => (targetLogit / (logits.shape[1] - 1)).expand(logits.shape).contiguous().scatter(1, index, zeros_like(targetLogit)),
+            1 => targetLogit.DividedBy(logits.shape[1] - 1).expand(logits.shape).contiguous().scatter(1, index, zeros_like(targetLogit)),
             _ => throw new ArgumentException($"CLRP's dual concept is 1 or 2, not {dual}.", nameof(dual)),
         };
         return seed.MoveToOuterDisposeScope();
@@ -80,7 +80,7 @@ public sealed class Clrp : BackwardMethod
         Tensor difference = Options.NormalizeBySum
             ? Stabilizer.SafeDivide(relevance, ContrastiveLrp.RowSums(relevance)) - Stabilizer.SafeDivide(dualRelevance, ContrastiveLrp.RowSums(dualRelevance))
             : relevance - dualRelevance;
-        Tensor map = Options.ClampNegative ? difference.clamp_min(0) : difference.alias();
+        Tensor map = Options.ClampNegative ? difference.AtLeast(0) : difference.alias();
         var extras = new Dictionary<string, Tensor> { ["target"] = relevance, ["dual"] = dualRelevance, ["difference"] = difference };
         return new AttributionMap(Name, map, targets, scores, extras);
     }

@@ -102,13 +102,13 @@ public sealed class Dmbp : AttributionMethod
                     Tensor before = losses.select(1, iteration - Options.Patience), now = losses.select(1, iteration);
                     // Progress is measured against the first loss: relative to the current one it never settles, as the loss tends to 0.
                     Tensor scale = losses.select(1, 0).abs();
-                    active.copy_(active.logical_and((before - now).gt(scale * Options.Tolerance)));
+                    active.copy_(active.logical_and((before - now).gt(scale.Times(Options.Tolerance))));
                     if (!active.any().ItemAs<bool>())
                         break;
                 }
                 Tensor both = cat([active, active]);  // the positive and the negative masks of a row stop together
                 adam.Step(gradients, Options.Tolerance > 0 ? both : null);
-                performed.add_(active.to(ScalarType.Int64));
+                performed.PlusInPlace(active.to(ScalarType.Int64));
                 Progress?.Report((iteration + 1) / (double)Options.Iterations);
             }
         }
@@ -216,8 +216,8 @@ public sealed class Dmbp : AttributionMethod
             var gradients = new Tensor?[masks.Length];
             for (int l = 0; l < masks.Length; l++)
             {
-                Tensor total = chained[l] + direct[1 + l]; // a mask the objective does not read directly has zeros here
-                gradients[l] = total * masks[l].detach() * (1 - masks[l].detach()); // dσ(θ)/dθ = σ(1 − σ)
+                Tensor total = chained[l].Plus(direct[1 + l]); // a mask the objective does not read directly has zeros here
+                gradients[l] = total * masks[l].detach() * masks[l].detach().SubtractedFrom(1L); // dσ(θ)/dθ = σ(1 − σ)
             }
             return (perRow.detach(), gradients);
         }
@@ -248,11 +248,11 @@ public sealed class Dmbp : AttributionMethod
         for (int l = 0; l < result.Length; l++)
         {
             Tensor output = tape.Value(Network[_maskedLayers[l]].Output);
-            Tensor theta = full([2 * rows, output.shape[1]], Options.InitialLogit, output.dtype);
+            Tensor theta = HeldScalars.Filled([2 * rows, output.shape[1]], Options.InitialLogit, output.dtype, output.device);
             if (Options.InitialNoise > 0)
             {
                 using Tensor noise = randn(theta.shape, theta.dtype, generator: generator);
-                theta.add_(noise, Options.InitialNoise);
+                theta.PlusScaledInPlace(noise, Options.InitialNoise);
             }
             result[l] = theta.requires_grad_();
         }

@@ -44,7 +44,7 @@ internal static class ExcitationMaps
     {
         using var scope = NewDisposeScope();
         Tensor map = relevance.sum(1, keepdim: true);
-        if (positivePart) map = map.clamp_min(0);
+        if (positivePart) map = map.AtLeast(0);
         long height = input.shape[2], width = input.shape[3];
         if (map.shape[2] != height || map.shape[3] != width)
             map = F.interpolate(map, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);

@@ -117,12 +117,12 @@ public sealed class FullGrad : AttributionMethod
                 using Tensor summed = handled.sum(1, keepdim: true);
                 using Tensor resized = MapResize.Resize(summed, height, width, Options.Upsampling);
                 double areaRatio = (double)(term.shape[2] * term.shape[3]) / (height * width);
-                contribution = resized * areaRatio;
+                contribution = resized.Times(areaRatio);
             }
             else
             {
                 using Tensor total = handled.flatten(1).sum(1);
-                contribution = total.reshape(-1, 1, 1, 1) / (height * width);
+                contribution = total.reshape(-1, 1, 1, 1).DividedBy(height * width);
             }
             using (contribution)
                 map = AddAndRelease(map, contribution);
@@ -133,6 +133,6 @@ public sealed class FullGrad : AttributionMethod
     /// <summary>running + addend, disposing the old running total (the maps are input-sized, so don't keep one per layer).</summary>
     private static Tensor AddAndRelease(Tensor running, Tensor addend)
     {
-        using (running) return running + addend;
+        using (running) return running.Plus(addend);
     }
 }

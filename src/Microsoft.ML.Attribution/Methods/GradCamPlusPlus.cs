@@ -27,12 +27,12 @@ public sealed class GradCamPlusPlus : CamMethod
         Tensor weights;
         using (var scope = NewDisposeScope())
         {
-            Tensor g2 = gradients.square();
+            Tensor g2 = gradients.Squared();
             Tensor g3 = g2 * gradients;
             Tensor activationSums = activations.sum([2, 3], keepdim: true);
             // ((2g² + S·g³) + ε), in the peer's order so float32 results agree.
-            Tensor denominator = 2 * g2 + activationSums * g3 + Options.Stabilizer;
-            Tensor alpha = ConditionalFill.Where(gradients.ne(0), g2 / denominator, 0.0);
+            Tensor denominator = g2.Times(2L).Plus(activationSums * g3).Plus(Options.Stabilizer);
+            Tensor alpha = ConditionalFill.Where(gradients.NotEqualTo(0), g2 / denominator, 0.0);
             weights = (alpha * Options.Gradients.Apply(gradients)).sum([2, 3]).MoveToOuterDisposeScope();
         }
         Tensor cam = WeightedSum(weights, activations, Options.Relu);

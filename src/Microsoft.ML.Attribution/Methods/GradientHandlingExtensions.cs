@@ -9,8 +9,8 @@ internal static class GradientHandlingExtensions
     public static Tensor Apply(this GradientHandling handling, Tensor gradients) => handling switch
     {
         GradientHandling.Signed => gradients.alias(),
-        GradientHandling.Positive => gradients.clamp_min(0),
-        GradientHandling.Negative => gradients.clamp_max(0),
+        GradientHandling.Positive => gradients.AtLeast(0),
+        GradientHandling.Negative => gradients.AtMost(0),
         GradientHandling.Absolute => gradients.abs(),
         _ => throw new ArgumentOutOfRangeException(nameof(handling), handling, "Unknown gradient handling."),
     };

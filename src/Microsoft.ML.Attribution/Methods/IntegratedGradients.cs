@@ -101,12 +101,12 @@ public sealed class IntegratedGradients : AttributionMethod
     private static (Tensor delta, Tensor relative) Completeness(Tensor attribution, Tensor difference)
     {
         Tensor delta = attribution.sum(Enumerable.Range(1, (int)attribution.Dimensions - 1).Select(d => (long)d).ToArray()) - difference;
-        return (delta, delta.abs() / difference.abs().clamp_min(1e-12));
+        return (delta, delta.abs() / difference.abs().AtLeast(1e-12));
     }
 
     /// <summary>x'[r] + α·(x − x')[r] for each (row r, α) pair.</summary>
     private static Tensor PathPoints(Tensor baseline, Tensor path, Tensor rows, double[] alphas) =>
-        baseline.index_select(0, rows) + path.index_select(0, rows) * tensor(alphas, PerRow(baseline, alphas.Length), baseline.dtype);
+        baseline.index_select(0, rows).Plus(path.index_select(0, rows) * tensor(alphas, PerRow(baseline, alphas.Length), baseline.dtype));
 
     /// <summary>The shape [count, 1, …, 1] that broadcasts one value per row over a tensor shaped like <paramref name="like"/>.</summary>
     private static long[] PerRow(Tensor like, long count) => [count, .. Enumerable.Repeat(1L, (int)like.Dimensions - 1)];
@@ -133,7 +133,7 @@ public sealed class IntegratedGradients : AttributionMethod
             Tensor points = PathPoints(baseline, path, index, alpha);
             Tensor grads = _gradient.MapFor(points, rowOf.Select(r => targets[r]).ToArray(), cancellation);
             Tensor weighted = grads * tensor(weight, PerRow(input, count), input.dtype);
-            sum.index_add_(0, index, weighted, 1);
+            sum.IndexAddInPlace(0, index, weighted);
             Progress?.Report((double)(start + count) / total);
         }
         return sum * path;

@@ -59,8 +59,10 @@ public sealed class Occlusion : AttributionMethod
         // Incremental: windows are batched per image (each image has its own unperturbed values to patch).
         bool incremental = Options.Incremental && Network.Inputs.Count == 1;
         PatchedForward? patched = null; // the current image's, when incremental
-        using Tensor rowRange = arange(height, ScalarType.Int64).reshape(1, height);
-        using Tensor colRange = arange(width, ScalarType.Int64).reshape(1, width);
+        using Tensor rowIndices = HeldScalars.Range(height);
+        using Tensor rowRange = rowIndices.reshape(1, height);
+        using Tensor columnIndices = HeldScalars.Range(width);
+        using Tensor colRange = columnIndices.reshape(1, width);
         try
         {
             for (long start = 0, count; start < total; start += count)
@@ -89,7 +91,7 @@ public sealed class Occlusion : AttributionMethod
                 Tensor mask = WindowMasks(rowRange, colRange, top, left, input.dtype);
                 Tensor rowIndex = tensor(row);
                 Tensor images = input.index_select(0, rowIndex);
-                Tensor occluded = images * (1.0 - mask) + baseline * mask;
+                Tensor occluded = images.mul(mask.SubtractedFrom(1.0)).Plus(baseline * mask);
                 Tensor rowTargets = targetIndex.index_select(0, rowIndex);
                 Tensor occludedScores = patched is null
                     ? PerturbationScores.Of(Network, occluded, rowTargets, Options.Score)
@@ -145,8 +147,8 @@ public sealed class Occlusion : AttributionMethod
     {
         long count = top.Length;
         Tensor topT = tensor(top).reshape(count, 1), leftT = tensor(left).reshape(count, 1);
-        Tensor inRows = rowRange.ge(topT).logical_and(rowRange.lt(topT + Options.WindowHeight));
-        Tensor inCols = colRange.ge(leftT).logical_and(colRange.lt(leftT + Options.WindowWidth));
+        Tensor inRows = rowRange.ge(topT).logical_and(rowRange.lt(topT.Plus((long)Options.WindowHeight)));
+        Tensor inCols = colRange.ge(leftT).logical_and(colRange.lt(leftT.Plus((long)Options.WindowWidth)));
         return inRows.unsqueeze(2).logical_and(inCols.unsqueeze(1)).unsqueeze(1).to(dtype);
     }
 

@@ -36,12 +36,12 @@ public sealed class ReconstructedDmbpObjective : IDmbpObjective
         ArgumentNullException.ThrowIfNull(input);
         using var scope = NewDisposeScope();
         long[] perRow = Enumerable.Range(1, (int)input.Positive.Dimensions - 1).Select(d => (long)d).ToArray();
-        Tensor positive = input.Positive.sum(perRow).neg() + input.Positive.abs().sum(perRow) * EnergyWeight;
-        Tensor negative = input.Negative.sum(perRow) + input.Negative.abs().sum(perRow) * EnergyWeight;
-        Tensor data = positive + negative;
-        if (NormalizeByLogit) data = data / input.TargetLogits.abs().clamp_min(1e-12);
-        Tensor sparsity = MeanMask(input.PositiveMasks) + MeanMask(input.NegativeMasks);
-        return (data + sparsity * MaskWeight).MoveToOuterDisposeScope();
+        Tensor positive = input.Positive.sum(perRow).neg().Plus(input.Positive.abs().sum(perRow).Times(EnergyWeight));
+        Tensor negative = input.Negative.sum(perRow).Plus(input.Negative.abs().sum(perRow).Times(EnergyWeight));
+        Tensor data = positive.Plus(negative);
+        if (NormalizeByLogit) data = data / input.TargetLogits.abs().AtLeast(1e-12);
+        Tensor sparsity = MeanMask(input.PositiveMasks).Plus(MeanMask(input.NegativeMasks));
+        return data.Plus(sparsity.Times(MaskWeight)).MoveToOuterDisposeScope();
     }
 
     /// <summary>mean over layers of the mean over channels, per row [N].</summary>

@@ -59,12 +59,12 @@ public sealed class Rise : AttributionMethod
         Tensor rowWeights = Interpolation(cells, (cells + 1) * cellHeight, ScalarType.Float64);
         Tensor colWeights = Interpolation(cells, (cells + 1) * cellWidth, ScalarType.Float64);
         Tensor shiftRows = shifts.select(1, 0).to(ScalarType.Int64), shiftCols = shifts.select(1, 1).to(ScalarType.Int64);
-        if (shiftRows.lt(0).any().ItemAs<bool>() || shiftRows.ge(cellHeight).any().ItemAs<bool>()
-            || shiftCols.lt(0).any().ItemAs<bool>() || shiftCols.ge(cellWidth).any().ItemAs<bool>())
+        if (shiftRows.LessThan(0).any().ItemAs<bool>() || shiftRows.AtLeastMask(cellHeight).any().ItemAs<bool>()
+            || shiftCols.LessThan(0).any().ItemAs<bool>() || shiftCols.AtLeastMask(cellWidth).any().ItemAs<bool>())
             throw new ArgumentException($"Shifts must lie in [0, {cellHeight}) × [0, {cellWidth}) for a {height}×{width} input and a {cells}×{cells} grid.", nameof(shifts));
         // mask_i = A_rows[shift_i + 0..H) · grid_i · A_cols[shift_i + 0..W)ᵀ: separable bilinear upsampling, then the crop.
-        Tensor rows = rowWeights.index_select(0, (shiftRows.reshape(count, 1) + arange(height, ScalarType.Int64).reshape(1, height)).flatten()).reshape(count, height, cells);
-        Tensor cols = colWeights.index_select(0, (shiftCols.reshape(count, 1) + arange(width, ScalarType.Int64).reshape(1, width)).flatten()).reshape(count, width, cells);
+        Tensor rows = rowWeights.index_select(0, shiftRows.reshape(count, 1).Plus(HeldScalars.Range(height).reshape(1, height)).flatten()).reshape(count, height, cells);
+        Tensor cols = colWeights.index_select(0, shiftCols.reshape(count, 1).Plus(HeldScalars.Range(width).reshape(1, width)).flatten()).reshape(count, width, cells);
         Tensor masks = rows.bmm(grids.to(ScalarType.Float64)).bmm(cols.transpose(1, 2));
         return masks.unsqueeze(1).to(dtype).MoveToOuterDisposeScope();
     }
@@ -100,12 +100,12 @@ public sealed class Rise : AttributionMethod
                     Tensor masked = input.narrow(0, n, 1) * masks;
                     Tensor rowTargets = targetIndex.narrow(0, n, 1).expand(count);
                     Tensor weights = PerturbationScores.Of(Network, masked, rowTargets, Options.Score).to(ScalarType.Float64);
-                    saliency.narrow(0, n, 1).add_(CheckedMatMul.Of(weights.reshape(1, count), flatMasks));
+                    saliency.narrow(0, n, 1).PlusInPlace(CheckedMatMul.Of(weights.reshape(1, count), flatMasks));
                     done += count;
                     Progress?.Report((double)done / total);
                 }
             }
-            using Tensor normalized = saliency / (maskCount * Options.Probability);
+            using Tensor normalized = saliency.DividedBy(maskCount * Options.Probability);
             using Tensor map = normalized.reshape(rows, 1, height, width);
             return new AttributionMap(Name, map.to(input.dtype), targets, scores);
         }
@@ -123,7 +123,7 @@ public sealed class Rise : AttributionMethod
         using var scope = NewDisposeScope();
         using var generator = RandomGenerators.FromSeed(options.Seed);
         long count = options.MaskCount, cells = options.GridSize;
-        Tensor grids = rand([count, cells, cells], ScalarType.Float64, generator: generator).lt(options.Probability).to(ScalarType.Float64);
+        Tensor grids = rand([count, cells, cells], ScalarType.Float64, generator: generator).LessThan(options.Probability).to(ScalarType.Float64);
         Tensor shiftRows = randint(0, CeilDiv(height, cells), [count, 1], generator: generator);
         Tensor shiftCols = randint(0, CeilDiv(width, cells), [count, 1], generator: generator);
         Tensor shifts = cat([shiftRows, shiftCols], 1);

@@ -69,7 +69,7 @@ public sealed class Rsp : AttributionMethod
         Tensor map;
         using (BackwardResult result = Backpropagation.RunFrom(tape, StartLayer.Output, start, _composite.For(Network), cancellation: cancellation))
             map = result.Input!.alias();
-        Tensor channelSum = map.sum(1, keepdim: true).clamp_min(0);
+        Tensor channelSum = map.sum(1, keepdim: true).AtLeast(0);
         Tensor positive = Stabilizer.SafeDivide(channelSum, channelSum.amax([1, 2, 3], keepdim: true));
         return new AttributionMap(Name, map, targets, scores, new Dictionary<string, Tensor> { ["start"] = start, ["positive"] = positive });
     }
@@ -78,7 +78,7 @@ public sealed class Rsp : AttributionMethod
     private Tensor ReleaseStart(Tape tape, long[] targets, CancellationToken cancellation)
     {
         Tensor cam = CamWithoutSum(tape, targets, cancellation);
-        return cam / (cam.amax([1, 2, 3], keepdim: true) + 1e-9);
+        return cam / cam.amax([1, 2, 3], keepdim: true).Plus(1e-9);
     }
 
     /// <summary>§2.3(b), the release's relative_GAM: target vs. the other top-K classes, positive mass 2, hostile mass 1.</summary>
@@ -91,22 +91,22 @@ public sealed class Rsp : AttributionMethod
         for (int c = 0; c < k; c++)
         {
             Tensor cam = CamWithoutSum(tape, classes.Select(row => row[c]).ToArray(), cancellation);
-            Tensor normalized = cam / (cam.amax(perRow, keepdim: true) + 1e-9);
-            Tensor term = c == 0 ? normalized * (k - 1) : normalized.neg();
-            difference = difference is null ? term : difference + term;
+            Tensor normalized = cam / cam.amax(perRow, keepdim: true).Plus(1e-9);
+            Tensor term = c == 0 ? normalized.Times((long)(k - 1)) : normalized.neg();
+            difference = difference is null ? term : difference.Plus(term);
         }
-        Tensor positive = difference!.clamp_min(0);
-        positive = positive / (positive.sum(perRow, keepdim: true) + 1e-9);
-        Tensor hostile = difference.clamp_max(0);
+        Tensor positive = difference!.AtLeast(0);
+        positive = positive / positive.sum(perRow, keepdim: true).Plus(1e-9);
+        Tensor hostile = difference!.AtMost(0);
         hostile = Stabilizer.SafeDivide(hostile, hostile.amin(perRow, keepdim: true));
-        hostile = hostile / (hostile.sum(perRow, keepdim: true) + 1e-9) * positive.sum(perRow, keepdim: true);
+        hostile = hostile / hostile.sum(perRow, keepdim: true).Plus(1e-9) * positive.sum(perRow, keepdim: true);
         Tensor spatial = (positive - hostile).sum(1, keepdim: true);
-        Tensor forTarget = spatial * spatial.gt(0).to(spatial.dtype);
-        forTarget = forTarget * 2.0 / (forTarget.sum(perRow, keepdim: true) + 1e-9);
-        Tensor against = spatial * spatial.le(0).to(spatial.dtype);
-        against = Stabilizer.SafeDivide(against, against.sum(perRow, keepdim: true) + 1e-9);
+        Tensor forTarget = spatial * spatial.GreaterThan(0).to(spatial.dtype);
+        forTarget = forTarget.Times(2.0) / forTarget.sum(perRow, keepdim: true).Plus(1e-9);
+        Tensor against = spatial * spatial.AtMostMask(0).to(spatial.dtype);
+        against = Stabilizer.SafeDivide(against, against.sum(perRow, keepdim: true).Plus(1e-9));
         Tensor activation = tape.Value(StartLayer.Output);
-        return ((forTarget - against) / activation.shape[1]).expand(activation.shape).contiguous();
+        return (forTarget - against).DividedBy(activation.shape[1]).expand(activation.shape).contiguous();
     }
 
     /// <summary>Per row: the target first, then the other highest-scoring classes (K in total, at most all classes).</summary>

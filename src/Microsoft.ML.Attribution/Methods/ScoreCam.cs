@@ -40,7 +40,7 @@ public sealed class ScoreCam : CamMethod
         long[] varying;
         using (Tensor flat = activations.flatten(2))
         using (Tensor spread = flat.amax([2]) - flat.amin([2]))
-        using (Tensor varies = spread.gt(0).flatten())
+        using (Tensor varies = spread.GreaterThan(0).flatten())
         {
             bool[] flags = varies.ToArray<bool>();
             varying = Enumerable.Range(0, flags.Length).Where(i => flags[i]).Select(i => (long)i).ToArray();

@@ -46,7 +46,7 @@ public sealed class Sglrp : BackwardMethod
         Tensor index = tensor(targets).reshape(-1, 1);
         Tensor probabilities = logits.softmax(1);
         Tensor pt = probabilities.gather(1, index);
-        Tensor target = Backpropagation.OneHot(logits, targets, pt * (1.0 - pt) + epsilon);
+        Tensor target = Backpropagation.OneHot(logits, targets, (pt * pt.SubtractedFrom(1.0)).Plus(epsilon));
         Tensor dual = (probabilities * pt).scatter(1, index, zeros_like(pt));
         return (target.MoveToOuterDisposeScope(), dual.MoveToOuterDisposeScope());
     }
@@ -64,7 +64,7 @@ public sealed class Sglrp : BackwardMethod
         Tensor dualRelevance = ContrastiveLrp.Propagate(tape, dualSeed, rules, cancellation);
         Tensor scale = Options.Scaling ? Stabilizer.SafeDivide(ContrastiveLrp.RowSums(relevance), ContrastiveLrp.RowSums(dualRelevance)) : ones([1], input.dtype);
         Tensor difference = relevance - dualRelevance * scale;
-        Tensor map = Options.ClampNegative ? difference.clamp_min(0) : difference;
+        Tensor map = Options.ClampNegative ? difference.AtLeast(0) : difference;
         return new AttributionMap(Name, map, targets, scores, new Dictionary<string, Tensor> { ["target"] = relevance, ["dual"] = dualRelevance });
     }
 }

@@ -55,22 +55,22 @@ public sealed class SmoothGrad : AttributionMethod
             long count = Math.Min(chunk, total - start);
             long[] rowOf = Enumerable.Range(0, (int)count).Select(i => (start + i) / n).ToArray();
             Tensor index = tensor(rowOf);
-            Tensor noisy = input.index_select(0, index) + noise.narrow(0, start, count);
+            Tensor noisy = input.index_select(0, index).Plus(noise.narrow(0, start, count));
             long[] noisyTargets = rowOf.Select(r => targets[r]).ToArray();
             Tensor maps = _inner is BackwardMethod backward
                 ? backward.MapFor(noisy, noisyTargets, cancellation)
                 : InnerMaps(noisy, noisyTargets, cancellation);
             sum ??= zeros([rows, .. maps.shape.Skip(1)], maps.dtype).MoveToOuterDisposeScope();
             squares ??= zeros([rows, .. maps.shape.Skip(1)], maps.dtype).MoveToOuterDisposeScope();
-            sum.index_add_(0, index, maps, 1);
-            if (Options.Aggregation != NoiseAggregation.SmoothGrad) squares.index_add_(0, index, maps.square(), 1);
+            sum.IndexAddInPlace(0, index, maps);
+            if (Options.Aggregation != NoiseAggregation.SmoothGrad) squares.IndexAddInPlace(0, index, maps.Squared());
             Progress?.Report((double)(start + count) / total);
         }
-        Tensor mean = sum! / n;
+        Tensor mean = sum!.DividedBy((long)n);
         Tensor map = Options.Aggregation switch
         {
-            NoiseAggregation.SmoothGradSquared => squares! / n,
-            NoiseAggregation.VarGrad => squares! / n - mean.square(),
+            NoiseAggregation.SmoothGradSquared => squares!.DividedBy((long)n),
+            NoiseAggregation.VarGrad => squares!.DividedBy((long)n) - mean.Squared(),
             _ => mean,
         };
         return new AttributionMap(Name, map, targets, scores);
@@ -96,11 +96,11 @@ public sealed class SmoothGrad : AttributionMethod
         }
         using var generator = RandomGenerators.FromSeed(Options.Seed);
         Tensor standard = randn(shape, input.dtype, generator: generator);
-        if (Options.Sigma is { } sigma) return standard * sigma;
+        if (Options.Sigma is { } sigma) return standard.Times(sigma);
         long[] spatial = Enumerable.Range(1, (int)input.Dimensions - 1).Select(d => (long)d).ToArray();
         Tensor range = input.amax(spatial, keepdim: true) - input.amin(spatial, keepdim: true);
         Tensor perCopy = tensor(Enumerable.Range(0, (int)(rows * n)).Select(i => (long)(i / n)).ToArray());
-        return standard * (range * Options.NoiseLevel).index_select(0, perCopy);
+        return standard * range.Times(Options.NoiseLevel).index_select(0, perCopy);
     }
 
     public override void Dispose()

@@ -21,7 +21,7 @@ internal static class ConstantFolding
         }
         if (node.Has("value_float")) return tensor(node.Float("value_float", 0), ScalarType.Float32);
         if (node.Floats("value_floats") is { } fs) return tensor(fs);
-        if (node.Has("value_int")) return full(Array.Empty<long>(), node.Int("value_int", 0), ScalarType.Int64);
+        if (node.Has("value_int")) return HeldScalars.Filled(Array.Empty<long>(), node.Int("value_int", 0), ScalarType.Int64);
         if (node.Ints("value_ints") is { } ls) return tensor(ls);
         throw node.Error("has no supported value attribute (value, value_float(s), value_int(s)).");
     }
@@ -53,7 +53,7 @@ internal static class ConstantFolding
                     long axis = node.Int("axis", 0);
                     if (axis < 0) axis += data.Dimensions;
                     long size = data.shape[axis];
-                    using Tensor wrapped = indices.lt(0).to(ScalarType.Int64) * size + indices.to(ScalarType.Int64);
+                    using Tensor wrapped = indices.LessThan(0).to(ScalarType.Int64).Times(size).Plus(indices.to(ScalarType.Int64));
                     using Tensor flat = wrapped.flatten();
                     using Tensor picked = data.index_select(axis, flat);
                     long[] outShape = [.. data.shape.Take((int)axis), .. indices.shape, .. data.shape.Skip((int)axis + 1)];
@@ -78,7 +78,7 @@ internal static class ConstantFolding
                     long[] shape = OnnxTensor.ToLongs(data);
                     Tensor? value = node.Attribute("value")?.T is { } t ? OnnxTensor.ToTensor(t, state.ModelDirectory) : null;
                     using (value)
-                        result = value is null ? zeros(shape) : full(shape, OnnxTensor.ToDouble(value), value.dtype);
+                        result = value is null ? zeros(shape) : HeldScalars.Filled(shape, OnnxTensor.ToDouble(value), value.dtype);
                     break;
                 }
             case "Squeeze":

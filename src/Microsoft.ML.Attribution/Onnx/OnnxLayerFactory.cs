@@ -270,8 +270,8 @@ internal static class OnnxLayerFactory
             {
                 using var scope = NewDisposeScope();
                 Tensor weight = (transB ? b : b.t()).contiguous();
-                if (alpha != 1) weight = weight * alpha;
-                Tensor? bias = c is null ? null : (c.numel() == 1 ? full([outFeatures], OnnxTensor.ToDouble(c), c.dtype) : c.reshape(outFeatures)) * beta;
+                if (alpha != 1) weight = weight.Times(alpha);
+                Tensor? bias = c is null ? null : (c.numel() == 1 ? HeldScalars.Filled([outFeatures], OnnxTensor.ToDouble(c), c.dtype) : c.reshape(outFeatures)).Times(beta);
                 return new Linear(node.Name, a, node.Output, weight.clone().DetachFromDisposeScope(), bias?.clone().DetachFromDisposeScope());
             }
         }

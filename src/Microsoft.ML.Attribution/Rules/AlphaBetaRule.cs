@@ -40,24 +40,24 @@ public sealed class AlphaBetaRule : LinearRule
             Tensor zPlus = Once(layer, $"z+ x>=0 bias={IncludeBias}", () => Forward(layer, input, wp, IncludeBias));
             Tensor sPositive = Rules.Stabilizer.Divide(relevance, zPlus, Stabilizer);
             Tensor onlyPositive = Contribution(layer, input, sPositive, wp, input);
-            if (Beta == 0) return onlyPositive * Alpha;
+            if (Beta == 0) return onlyPositive.Times(Alpha);
             // With x ≥ 0 the recorded output splits as z = (W⁺x + b⁺) + (W⁻x + b⁻), so z⁻ = z − z⁺ saves a modified forward:
             // one of the rule's five convolutions. Its rounding is ~1e-7·|z⁺| where a direct z⁻ has ~1e-7·|z⁻|.
             Tensor zMinus = IncludeBias && RecordedOutput(layer) is { } z
                 ? Once(layer, "z- x>=0 from z", () => z - zPlus)
                 : Once(layer, $"z- x>=0 bias={IncludeBias}", () => Forward(layer, input, wn, IncludeBias));
             Tensor sNegative = Rules.Stabilizer.Divide(relevance, zMinus, Stabilizer);
-            return onlyPositive * Alpha - Contribution(layer, input, sNegative, wn, input) * Beta;
+            return onlyPositive.Times(Alpha) - Contribution(layer, input, sNegative, wn, input).Times(Beta);
         }
 
         Tensor xp = Positive(input), xn = Negative(input);
-        Tensor zPositive = Forward(layer, xp, wp, IncludeBias) + Forward(layer, xn, wn, false);
-        Tensor zNegative = Forward(layer, xp, wn, IncludeBias) + Forward(layer, xn, wp, false);
+        Tensor zPositive = Forward(layer, xp, wp, IncludeBias).Plus(Forward(layer, xn, wn, false));
+        Tensor zNegative = Forward(layer, xp, wn, IncludeBias).Plus(Forward(layer, xn, wp, false));
         Tensor sp = Rules.Stabilizer.Divide(relevance, zPositive, Stabilizer);
         Tensor sn = Rules.Stabilizer.Divide(relevance, zNegative, Stabilizer);
-        Tensor positive = Contribution(layer, xp, sp, wp, input) + Contribution(layer, xn, sp, wn, input);
-        if (Beta == 0) return positive * Alpha;
-        Tensor negative = Contribution(layer, xp, sn, wn, input) + Contribution(layer, xn, sn, wp, input);
-        return positive * Alpha - negative * Beta;
+        Tensor positive = Contribution(layer, xp, sp, wp, input).Plus(Contribution(layer, xn, sp, wn, input));
+        if (Beta == 0) return positive.Times(Alpha);
+        Tensor negative = Contribution(layer, xp, sn, wn, input).Plus(Contribution(layer, xn, sn, wp, input));
+        return positive.Times(Alpha) - negative.Times(Beta);
     }
 }

@@ -129,7 +129,7 @@ public static class Backpropagation
         {
             using (existing)
             using (relevance)
-                pending[name] = existing + relevance;
+                pending[name] = existing.Plus(relevance);
         }
         else pending[name] = relevance;
     }

@@ -14,5 +14,5 @@ public sealed class DeconvReluRule : IRule
 
     public bool AppliesTo(Layer layer) => layer is Relu or Clip or LeakyRelu;
 
-    public Tensor[] Backward(LayerTrace trace, Tensor relevance) => [relevance.clamp_min(0)];
+    public Tensor[] Backward(LayerTrace trace, Tensor relevance) => [relevance.AtLeast(0)];
 }

@@ -42,12 +42,12 @@ public sealed class ExcitationRule(bool negateWeights = false) : IRule
             WeightModifier w = NegateWeights ? WeightModifier.Negated.Then(WeightModifier.Positive) : WeightModifier.Positive;
             using IDisposable shared = ModifiedPasses.Share();
             Tensor z = ModifiedPasses.Forward(linear, a, w, withBias: false);
-            Tensor s = relevance / (z + Stabilizer);
+            Tensor s = relevance / z.Plus(Stabilizer);
             result = ModifiedPasses.Contribution(linear, a, s, a, w);
         }
         else if (trace.Layer is AvgPool2d or AdaptiveAvgPool2d)
         {
-            Tensor s = relevance / (trace.Output + Stabilizer);
+            Tensor s = relevance / trace.Output.Plus(Stabilizer);
             result = a * trace.Layer.Backward(trace, s)[0];
         }
         else throw new InvalidOperationException($"Rule '{Name}' cannot be applied to {trace.Layer}.");

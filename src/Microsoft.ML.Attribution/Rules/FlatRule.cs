@@ -40,7 +40,7 @@ public sealed class FlatRule(bool squared = false, double stabilizer = 1e-6) : L
         long channels = input.shape[1];
         Tensor unitWeight = ones([1, 1, conv.Weight.shape[2], conv.Weight.shape[3]], input.dtype, input.device);
         Tensor unitPlane = ones([1, 1, input.shape[2], input.shape[3]], input.dtype, input.device);
-        Tensor z = conv.ForwardWith(unitPlane, unitWeight, null) * channels;
+        Tensor z = conv.ForwardWith(unitPlane, unitWeight, null).Times(channels);
         Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer).sum([1], keepdim: true);
         Tensor spread = conv.TransposeWith(s, input.narrow(1, 0, 1), unitWeight);
         return spread.expand(input.shape).contiguous();

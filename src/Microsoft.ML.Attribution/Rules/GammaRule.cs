@@ -22,16 +22,16 @@ public sealed class GammaRule(double gamma = 0.25, double stabilizer = 1e-6) : L
         Tensor z = RecordedOutput(layer) ?? Forward(layer, input, layer.Weight, layer.Bias);
         if (IsNonNegative(input))
         {
-            Tensor up = Rules.Stabilizer.Divide(relevance * z.gt(0), Forward(layer, input, wUp, true), Stabilizer);
-            Tensor down = Rules.Stabilizer.Divide(relevance * z.lt(0), Forward(layer, input, wDown, true), Stabilizer);
-            return Contribution(layer, input, up, wUp, input) + Contribution(layer, input, down, wDown, input);
+            Tensor up = Rules.Stabilizer.Divide(relevance * z.GreaterThan(0), Forward(layer, input, wUp, true), Stabilizer);
+            Tensor down = Rules.Stabilizer.Divide(relevance * z.LessThan(0), Forward(layer, input, wDown, true), Stabilizer);
+            return Contribution(layer, input, up, wUp, input).Plus(Contribution(layer, input, down, wDown, input));
         }
 
         Tensor xp = Positive(input), xn = Negative(input);
         // Where z > 0: positive-favouring terms; where z < 0: negative-favouring ones (z = 0 passes nothing).
-        Tensor sUp = Rules.Stabilizer.Divide(relevance * z.gt(0), Forward(layer, xp, wUp, true) + Forward(layer, xn, wDown, false), Stabilizer);
-        Tensor sDown = Rules.Stabilizer.Divide(relevance * z.lt(0), Forward(layer, xp, wDown, true) + Forward(layer, xn, wUp, false), Stabilizer);
-        return Contribution(layer, xp, sUp, wUp, input) + Contribution(layer, xn, sUp, wDown, input)
-             + Contribution(layer, xp, sDown, wDown, input) + Contribution(layer, xn, sDown, wUp, input);
+        Tensor sUp = Rules.Stabilizer.Divide(relevance * z.GreaterThan(0), Forward(layer, xp, wUp, true).Plus(Forward(layer, xn, wDown, false)), Stabilizer);
+        Tensor sDown = Rules.Stabilizer.Divide(relevance * z.LessThan(0), Forward(layer, xp, wDown, true).Plus(Forward(layer, xn, wUp, false)), Stabilizer);
+        return Contribution(layer, xp, sUp, wUp, input).Plus(Contribution(layer, xn, sUp, wDown, input))
+            .Plus(Contribution(layer, xp, sDown, wDown, input)).Plus(Contribution(layer, xn, sDown, wUp, input));
     }
 }

@@ -69,9 +69,9 @@ public abstract class LinearRule : IRule
     protected static Tensor Contribution(ILinearLayer layer, Tensor x, Tensor s, WeightModifier m, Tensor input) =>
         ModifiedPasses.Contribution(layer, x, s, input, m);
 
-    protected static Tensor Positive(Tensor t) => t.clamp_min(0);
+    protected static Tensor Positive(Tensor t) => t.AtLeast(0);
 
-    protected static Tensor Negative(Tensor t) => t.clamp_max(0);
+    protected static Tensor Negative(Tensor t) => t.AtMost(0);
 
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed class NormRule(double stabilizer = 1e-6) : IRule
         {
             Tensor r = trace.Inputs[i] * grads[i];
             // x·c or x/c pass R to x unchanged; a·b would give R to each factor, a/b R and −R: keep the total at R.
-            if (bothComputed && trace.Layer is Arithmetic { Op: ArithmeticOp.Mul }) r = r * 0.5;
+            if (bothComputed && trace.Layer is Arithmetic { Op: ArithmeticOp.Mul }) r = r.Times(0.5);
             if (bothComputed && trace.Layer is Arithmetic { Op: ArithmeticOp.Div }) r = i == 0 ? relevance.alias() : zeros_like(r);
             result[i] = r.MoveToOuterDisposeScope();
         }

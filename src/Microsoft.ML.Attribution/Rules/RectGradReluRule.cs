@@ -44,9 +44,9 @@ public sealed class RectGradReluRule : IRule
         Tensor importance = a * relevance;
         if (Absolute) importance = importance.abs();
         Tensor pass = Threshold is double constant
-            ? importance.gt(constant)
+            ? importance.GreaterThan(constant)
             : importance.gt(PerSamplePercentile(importance, Percentile));
-        Tensor gate = pass.logical_and(a.gt(0));
+        Tensor gate = pass.logical_and(a.GreaterThan(0));
         return [ConditionalFill.Where(gate, relevance, 0.0).MoveToOuterDisposeScope()];
     }
 
@@ -79,7 +79,7 @@ public sealed class RectGradReluRule : IRule
             low = bottom.narrow(1, below, 1);
             high = bottom.narrow(1, above, 1);
         }
-        Tensor tau = fraction == 0 ? low : low + (high - low) * fraction;
+        Tensor tau = fraction == 0 ? low : low.Plus((high - low).Times(fraction));
         long[] shape = Enumerable.Repeat(1L, (int)values.Dimensions).ToArray();
         shape[0] = rows;
         return tau.reshape(shape).MoveToOuterDisposeScope();

@@ -27,8 +27,8 @@ public sealed class RspAddRule(double offset = 1e-9) : IRule
                                        : [relevance.alias().MoveToOuterDisposeScope(), zeros_like(b).MoveToOuterDisposeScope()];
         if (!a.shape.SequenceEqual(b.shape))
             throw new NotSupportedException($"RSP splits residual sums of equally shaped tensors; '{trace.Layer.Name}' adds {a.Describe()} and {b.Describe()}.");
-        Tensor pa = a.clamp_min(0) + Offset, pb = b.clamp_min(0) + Offset;
-        Tensor s = Stabilizer.SafeDivide(relevance, pa + pb);
+        Tensor pa = a.AtLeast(0).Plus(Offset), pb = b.AtLeast(0).Plus(Offset);
+        Tensor s = Stabilizer.SafeDivide(relevance, pa.Plus(pb));
         return [(pa * s).MoveToOuterDisposeScope(), (pb * s).MoveToOuterDisposeScope()];
     }
 }

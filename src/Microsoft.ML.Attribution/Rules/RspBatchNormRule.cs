@@ -23,7 +23,7 @@ public sealed class RspBatchNormRule : IRule
         var norm = (BatchNorm)trace.Layer;
         using var scope = NewDisposeScope();
         Tensor scale = norm.EffectiveScale().reshape(BatchNorm.ChannelShape(trace.Input));
-        Tensor kept = (trace.Input * scale).ne(0);
+        Tensor kept = (trace.Input * scale).NotEqualTo(0);
         return [ConditionalFill.Where(kept, relevance, 0.0).MoveToOuterDisposeScope()];
     }
 }

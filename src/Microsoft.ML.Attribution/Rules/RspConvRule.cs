@@ -30,9 +30,9 @@ public sealed class RspConvRule(bool purge = false) : IRule
     {
         var conv = (Conv2d)trace.Layer;
         using var scope = NewDisposeScope();
-        Tensor x = trace.Input.clamp_min(0);
+        Tensor x = trace.Input.AtLeast(0);
         Tensor r = Purge ? PurgeConflicts(relevance) : relevance;
-        Tensor positive = r.clamp_min(0), negative = r.neg().clamp_min(0);
+        Tensor positive = r.AtLeast(0), negative = r.neg().AtLeast(0);
         bool pointwise = conv.Weight.shape[2] == 1 && conv.Weight.shape[3] == 1;
 
         // Both signs of every row at once: 2N images, each with its own relevance kernels (see SectionOfEveryImage).
@@ -40,12 +40,12 @@ public sealed class RspConvRule(bool purge = false) : IRule
         Tensor sections = SectionOfEveryImage(conv, cat([x, x], 0), cat([positive, negative], 0));
         Tensor c = sections.narrow(0, 0, rows) - sections.narrow(0, rows, rows);
         if (pointwise) return [c.MoveToOuterDisposeScope()];
-        Tensor combined = c * 2.0;
+        Tensor combined = c.Times(2.0);
 
         // Uniform shift: remove the surplus ΣC − ΣR evenly from the non-zero units (ΣC = 2ΣR when nothing is lost).
         long[] perRow = [1, 2, 3];
         Tensor total = r.sum(perRow, keepdim: true);
-        Tensor nonzero = combined.ne(0).to(combined.dtype);
+        Tensor nonzero = combined.NotEqualTo(0).to(combined.dtype);
         Tensor shift = Stabilizer.SafeDivide(total, nonzero.sum(perRow, keepdim: true));
         return [(combined - shift * nonzero).MoveToOuterDisposeScope()];
     }
@@ -80,7 +80,7 @@ public sealed class RspConvRule(bool purge = false) : IRule
         Tensor xs = padded.reshape(1, images * inChannels, padded.shape[2], padded.shape[3]);
         Tensor rs = r.reshape(1, images * outChannels, r.shape[2], r.shape[3]);
         Tensor kernels = Kernels(conv, xs, rs, padding, images);
-        Tensor z = F.conv2d(xs, kernels, null, conv.Stride, padding, conv.Dilation, groups) * rs.ne(0).to(rs.dtype);
+        Tensor z = F.conv2d(xs, kernels, null, conv.Stride, padding, conv.Dilation, groups) * rs.NotEqualTo(0).to(rs.dtype);
         Tensor s = Stabilizer.SafeDivide(rs, z);
         Tensor back = LayerGradients.Conv2dInput(s, xs.shape, kernels, conv.Stride, padding, conv.Dilation, groups)
             .reshape(images, inChannels, padded.shape[2], padded.shape[3]);
@@ -92,7 +92,7 @@ public sealed class RspConvRule(bool purge = false) : IRule
     private static Tensor PurgeConflicts(Tensor relevance)
     {
         Tensor channelSum = relevance.sum(1, keepdim: true);
-        Tensor kept = where(channelSum.gt(0), relevance.clamp_min(0), relevance.clamp_max(0));
+        Tensor kept = where(channelSum.GreaterThan(0), relevance.AtLeast(0), relevance.AtMost(0));
         long[] perRow = [1, 2, 3];
         Tensor ratio = Stabilizer.SafeDivide(relevance.sum(perRow, keepdim: true), kept.sum(perRow, keepdim: true));
         return kept * ratio;

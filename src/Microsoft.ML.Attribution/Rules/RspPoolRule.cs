@@ -22,7 +22,7 @@ public sealed class RspPoolRule(double offset = 1e-9) : IRule
     public Tensor[] Backward(LayerTrace trace, Tensor relevance)
     {
         using var scope = NewDisposeScope();
-        Tensor shifted = trace.Input + Offset;
+        Tensor shifted = trace.Input.Plus(Offset);
         Tensor z = trace.Layer.Forward([shifted], null);
         Tensor s = Stabilizer.SafeDivide(relevance, z);
         // The release splits R into its positive and negative parts first; the two quotients add back to this one.

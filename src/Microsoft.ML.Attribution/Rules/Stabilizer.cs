@@ -10,8 +10,8 @@ public static class Stabilizer
     public static Tensor Stabilize(Tensor z, double epsilon)
     {
         using var scope = NewDisposeScope();
-        Tensor sign = z.ge(0).to(z.dtype) * 2.0 - 1.0;
-        return (z + sign * epsilon).MoveToOuterDisposeScope();
+        Tensor sign = z.AtLeastMask(0).to(z.dtype).Times(2.0).Minus(1.0);
+        return z.Plus(sign.Times(epsilon)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -32,7 +32,7 @@ public static class Stabilizer
     public static Tensor SafeDivide(Tensor numerator, Tensor denominator)
     {
         using var scope = NewDisposeScope();
-        Tensor nonzero = denominator.ne(0);
+        Tensor nonzero = denominator.NotEqualTo(0);
         Tensor quotient = numerator / ConditionalFill.Where(nonzero, denominator, 1.0);
         return ConditionalFill.Where(nonzero, quotient, 0.0).MoveToOuterDisposeScope();
     }

@@ -41,7 +41,7 @@ public sealed class TiedMaxPoolRule : IRule
                 long top = i * pool.Dilation[0], left = j * pool.Dilation[1];
                 Tensor cells = Window(padded, top, left, outHeight, outWidth, pool.Stride);
                 Tensor tie = cells.eq(y).to(relevance.dtype);
-                count = count + tie;
+                count = count.Plus(tie);
                 ties.Add((tie, top, left));
             }
         Tensor share = Stabilizer.SafeDivide(relevance, count);
@@ -49,7 +49,7 @@ public sealed class TiedMaxPoolRule : IRule
         foreach (var (tie, top, left) in ties)
         {
             Tensor target = Window(result, top, left, outHeight, outWidth, pool.Stride);
-            target.add_(share * tie); // a strided view: adds into result in place
+            target.PlusInPlace(share * tie); // a strided view: adds into result in place
         }
         Tensor cropped = result.slice(2, pool.Padding[0], pool.Padding[0] + height, 1).slice(3, pool.Padding[1], pool.Padding[1] + width, 1);
         return [cropped.contiguous().MoveToOuterDisposeScope()];

@@ -53,7 +53,7 @@ public sealed class ZBoxRule : LinearRule
 
     private static Tensor Bound(double[] values, Tensor like)
     {
-        if (values.Length == 1) return full_like(like, values[0]);
+        if (values.Length == 1) return HeldScalars.FilledLike(like, values[0]);
         if (like.Dimensions < 2 || like.shape[1] != values.Length)
             throw new ArgumentException($"z-box bounds have {values.Length} channels but the layer input is {like.Describe()}.");
         long[] shape = Enumerable.Range(0, (int)like.Dimensions).Select(d => d == 1 ? (long)values.Length : 1L).ToArray();

@@ -29,8 +29,8 @@ public sealed class ZPlusRule(double stabilizer = 1e-6, bool includeBias = true)
 
         WeightModifier wn = WeightModifier.Negative;
         Tensor xp = Positive(input), xn = Negative(input);
-        Tensor z = Once(layer, $"z+ bias={IncludeBias}", () => Forward(layer, xp, wp, IncludeBias) + Forward(layer, xn, wn, false));
+        Tensor z = Once(layer, $"z+ bias={IncludeBias}", () => Forward(layer, xp, wp, IncludeBias).Plus(Forward(layer, xn, wn, false)));
         Tensor s = Rules.Stabilizer.Divide(relevance, z, Stabilizer);
-        return Contribution(layer, xp, s, wp, input) + Contribution(layer, xn, s, wn, input);
+        return Contribution(layer, xp, s, wp, input).Plus(Contribution(layer, xn, s, wn, input));
     }
 }

@@ -18,9 +18,9 @@ public static class ConditionalFill
         if (otherwise == 0) return kept;
         using (kept)
         {
-            using Tensor closed = mask.neg().add_(1);
-            using Tensor filler = closed.mul_(otherwise);
-            return kept + filler;
+            using Tensor closed = mask.neg().PlusInPlace(1.0);
+            using Tensor filler = closed.TimesInPlace(otherwise);
+            return kept.Plus(filler);
         }
     }
 }

@@ -169,7 +169,7 @@ public static class LayerGradients
         if (oh == 1 && ow == 1)
         {
             using Tensor spread = gradOutput.expand(inputShape);
-            return spread / (double)(h * w);
+            return spread.DividedBy((double)(h * w));
         }
         using Tensor rows = WindowAverages(oh, h, gradOutput.dtype, gradOutput.device);
         using Tensor columns = WindowAverages(ow, w, gradOutput.dtype, gradOutput.device);
@@ -191,7 +191,7 @@ public static class LayerGradients
     /// <summary>dL/dx of relu-like gates: the gradient where <paramref name="input"/> &gt; threshold, else 0 (NaN inputs give 0).</summary>
     public static Tensor Threshold(Tensor gradOutput, Tensor input, double threshold)
     {
-        using Tensor open = input.gt(threshold);
+        using Tensor open = input.GreaterThan(threshold);
         if (!open.shape.SequenceEqual(gradOutput.shape)) return ConditionalFill.Where(open, gradOutput, 0.0);
         // The 0/1 mask becomes the result in place: one fresh tensor per gate instead of two (see ConditionalFill for why not where).
         return open.to_type(gradOutput.dtype).mul_(gradOutput);

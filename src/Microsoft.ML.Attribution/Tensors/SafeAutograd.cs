@@ -59,7 +59,7 @@ public static class SafeAutograd
         using DisposeScope scope = NewDisposeScope();
         // A zero-weight term that touches every input: its gradient is exactly 0, so an input the outputs do not
         // reach gets zeros (its true gradient) and libtorch never sees an unused input, which it reports by aborting.
-        Tensor touch = inputs.Select(input => input.sum() * 0.0).Aggregate((a, b) => a + b);
+        Tensor touch = inputs.Select(input => input.sum().Times(0.0)).Aggregate((a, b) => a.Plus(b));
         kept.Add(touch);
         if (gradOutputs is not null) seeds.Add(ones_like(touch));
         IList<Tensor> grads;

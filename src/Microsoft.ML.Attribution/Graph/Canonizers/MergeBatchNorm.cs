@@ -62,14 +62,14 @@ public static class MergeBatchNorm
             case Conv2d conv:
                 {
                     Tensor w = conv.Weight * s.reshape(-1, 1, 1, 1);
-                    Tensor b = conv.Bias is null ? t : conv.Bias * s + t;
+                    Tensor b = conv.Bias is null ? t : conv.Bias.mul(s).Plus(t);
                     conv.SetParameters(w.DetachFromDisposeScope(), b.DetachFromDisposeScope());
                     break;
                 }
             case Linear linear:
                 {
                     Tensor w = linear.Weight * s.reshape(-1, 1);
-                    Tensor b = linear.Bias is null ? t : linear.Bias * s + t;
+                    Tensor b = linear.Bias is null ? t : linear.Bias.mul(s).Plus(t);
                     linear.SetParameters(w.DetachFromDisposeScope(), b.DetachFromDisposeScope());
                     break;
                 }

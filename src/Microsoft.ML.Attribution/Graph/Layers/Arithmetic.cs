@@ -17,7 +17,7 @@ public sealed class Arithmetic : Layer
 
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => Op switch
     {
-        ArithmeticOp.Add => inputs[0] + inputs[1],
+        ArithmeticOp.Add => inputs[0].Plus(inputs[1]),
         ArithmeticOp.Sub => inputs[0] - inputs[1],
         ArithmeticOp.Mul => inputs[0] * inputs[1],
         _ => inputs[0] / inputs[1],
@@ -51,7 +51,7 @@ public sealed class Arithmetic : Layer
             ArithmeticOp.Mul => tb * a,
             _ => -tb * a / (b * b),
         };
-        Tensor sum = left is null ? right! : right is null ? left : left + right;
+        Tensor sum = left is null ? right! : right is null ? left : left.Plus(right);
         return sum.expand(trace.Output.shape).contiguous().MoveToOuterDisposeScope();
     }
 

@@ -34,7 +34,8 @@ public sealed class BatchNorm : Layer, ILinearLayer
     /// <summary>s = scale / √(var + ε), per channel.</summary>
     public Tensor EffectiveScale()
     {
-        using Tensor std = (Variance + Epsilon).sqrt();
+        using Tensor shifted = Variance.Plus(Epsilon);
+        using Tensor std = shifted.sqrt();
         return Scale / std;
     }
 
@@ -77,7 +78,7 @@ public sealed class BatchNorm : Layer, ILinearLayer
         if (bias is null) return input * w;
         using Tensor scaled = input * w;
         using Tensor b = bias.reshape(shape);
-        return scaled + b;
+        return scaled.Plus(b);
     }
 
     Tensor ILinearLayer.TransposeWith(Tensor gradOutput, Tensor input, Tensor weight)

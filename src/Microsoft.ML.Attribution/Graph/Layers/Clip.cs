@@ -18,14 +18,20 @@ public sealed class Clip : Layer
     public double? Max { get; }
 
     public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) =>
-        Min is null && Max is null ? inputs[0].alias() : inputs[0].clamp(Min, Max);
+        (Min, Max) switch
+        {
+            (null, null) => inputs[0].alias(),
+            ({ } lo, null) => inputs[0].AtLeast(lo),
+            (null, { } hi) => inputs[0].AtMost(hi),
+            ({ } lo, { } hi) => inputs[0].ClampedTo(lo, hi),
+        };
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput)
     {
         using var scope = NewDisposeScope();
         Tensor x = trace.Input;
-        Tensor pass = Min is { } lo ? x.ge(lo) : ones_like(x, ScalarType.Bool);
-        if (Max is { } hi) pass = pass.logical_and(x.le(hi));
+        Tensor pass = Min is { } lo ? x.AtLeastMask(lo) : ones_like(x, ScalarType.Bool);
+        if (Max is { } hi) pass = pass.logical_and(x.AtMostMask(hi));
         return [ConditionalFill.Where(pass, gradOutput, 0.0).MoveToOuterDisposeScope()];
     }
 

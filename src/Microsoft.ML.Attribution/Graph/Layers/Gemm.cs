@@ -31,8 +31,8 @@ public sealed class Gemm : Layer
         using var scope = NewDisposeScope();
         Tensor a = TransA ? inputs[0].t() : inputs[0];
         Tensor b = TransB ? inputs[1].t() : inputs[1];
-        Tensor y = a.mm(b) * Alpha;
-        if (inputs.Count > 2) y = y + inputs[2] * Beta;
+        Tensor y = a.mm(b).Times(Alpha);
+        if (inputs.Count > 2) y = y.Plus(inputs[2].Times(Beta));
         return y.MoveToOuterDisposeScope();
     }
 

@@ -11,12 +11,12 @@ public sealed class LeakyRelu : Layer
 
     public double Slope { get; }
 
-    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => F.leaky_relu(inputs[0], Slope);
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs, LayerTrace? trace) => inputs[0].LeakyRelu(Slope);
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput)
     {
-        using Tensor positive = trace.Input.gt(0);
-        using Tensor scaled = gradOutput * Slope;
+        using Tensor positive = trace.Input.GreaterThan(0);
+        using Tensor scaled = gradOutput.Times(Slope);
         return [where(positive, gradOutput, scaled)];
     }
 

@@ -73,7 +73,7 @@ public sealed class Linear : Layer, ILinearLayer
             else
             {
                 using Tensor product = CheckedMatMul.Of(part, weight);
-                sum.add_(product);
+                sum.PlusInPlace(product);
             }
         }
         return sum!.MoveToOuterDisposeScope();

@@ -12,7 +12,7 @@ public sealed class Sigmoid : Layer
 
     public override Tensor[] Backward(LayerTrace trace, Tensor gradOutput)
     {
-        using Tensor complement = 1.0 - trace.Output;
+        using Tensor complement = trace.Output.SubtractedFrom(1.0);
         using Tensor local = trace.Output * complement;
         return [gradOutput * local];
     }

@@ -28,7 +28,7 @@ internal sealed class VggConvStack : IBenchWorkload
                 _layers.Add(null);
                 continue;
             }
-            _layers.Add((randn([width, channels, 3, 3], generator: g) * 0.05, zeros(width)));
+            _layers.Add((randn([width, channels, 3, 3], generator: g).Times(0.05), zeros(width)));
             channels = width;
         }
         _input = randn([batch, 3, size, size], generator: g);

@@ -26,8 +26,8 @@ internal static class MapImages
         using DisposeScope scope = NewDisposeScope();
         Tensor chw = tensor(item.Pixels!, [item.Channels, item.Height, item.Width]);
         Tensor rgb = item.Channels == 3 ? chw : chw.narrow(0, 0, 1).expand([3, item.Height, item.Width]);
-        Tensor scaled = (rgb - rgb.min()) / (rgb.max() - rgb.min() + 1e-12);
-        return (scaled * 255).round().clamp(0, 255).to(ScalarType.Byte).permute(1, 2, 0).contiguous().MoveToOuterDisposeScope();
+        Tensor scaled = (rgb - rgb.min()) / (rgb.max() - rgb.min()).Plus(1e-12);
+        return scaled.Times(255.0).round().ClampedTo(0.0, 255.0).to(ScalarType.Byte).permute(1, 2, 0).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -69,7 +69,7 @@ internal static class MapImages
             if (pictures.Any(p => p.shape[0] != height))
                 throw new ArgumentException($"a row of pictures needs one height; got {string.Join(", ", pictures.Select(p => p.shape[0]))}.");
             using DisposeScope scope = NewDisposeScope();
-            Tensor gap = full([height, 6, 3], (byte)255, ScalarType.Byte);
+            Tensor gap = HeldScalars.Filled([height, 6, 3], 255L, ScalarType.Byte);
             var parts = new List<Tensor>();
             foreach (Tensor picture in pictures)
             {
