@@ -16,6 +16,7 @@ public sealed class Network : IDisposable
     private readonly Dictionary<string, Tensor> _constants;
     private readonly Dictionary<string, int> _lastUse; // value name → index of the last layer reading it
     private readonly Dictionary<string, int> _readers; // value name → how many layers read it
+    private readonly Dictionary<string, int> _producerIndex; // value name → index of the layer writing it
 
     public Network(IEnumerable<Layer> layers, IReadOnlyList<GraphInput> inputs, IReadOnlyList<string> outputs,
         IReadOnlyDictionary<string, Tensor>? constants = null)
@@ -31,6 +32,7 @@ public sealed class Network : IDisposable
         var known = new HashSet<string>(inputs.Select(i => i.Name).Concat(_constants.Keys));
         _lastUse = new Dictionary<string, int>();
         _readers = new Dictionary<string, int>();
+        _producerIndex = new Dictionary<string, int>();
         for (int i = 0; i < _layers.Length; i++)
         {
             Layer layer = _layers[i];
@@ -46,6 +48,7 @@ public sealed class Network : IDisposable
                 _readers[input] = _readers.GetValueOrDefault(input) + 1;
             if (!known.Add(layer.Output))
                 throw new ArgumentException($"Value '{layer.Output}' is written twice (by layer '{layer.Name}').", nameof(layers));
+            _producerIndex[layer.Output] = i;
         }
         foreach (string output in outputs)
             if (!known.Contains(output)) throw new ArgumentException($"Output '{output}' is not produced by the network.", nameof(outputs));
@@ -87,7 +90,7 @@ public sealed class Network : IDisposable
     public bool Contains(string layerName) => _indexByName.ContainsKey(layerName);
 
     /// <summary>The layer writing <paramref name="valueName"/>, or null for inputs and constants.</summary>
-    public Layer? ProducerOf(string valueName) => _layers.FirstOrDefault(l => l.Output == valueName);
+    public Layer? ProducerOf(string valueName) => _producerIndex.TryGetValue(valueName, out int i) ? _layers[i] : null;
 
     /// <summary>Layers reading <paramref name="valueName"/>.</summary>
     public IEnumerable<Layer> ConsumersOf(string valueName) => _layers.Where(l => l.Inputs.Contains(valueName));
@@ -344,12 +347,10 @@ public sealed class Network : IDisposable
     /// Whether a recorded ReLU (layer <paramref name="index"/>) may rectify <paramref name="value"/> in place for a gradient-only
     /// tape: it is the only reader, and the value is the output of a layer recorded in this run whose gradient does not read it.
     /// </summary>
-    private bool CanRectifyRecorded(string value, int index, int firstLayer, IReadOnlyDictionary<string, Tensor> inputs, out int producer)
-    {
-        producer = Array.FindIndex(_layers, firstLayer, index - firstLayer, l => l.Output == value);
-        return producer >= 0 && _readers.GetValueOrDefault(value) == 1 && !inputs.ContainsKey(value) && !OutputNames.Contains(value)
-            && value != LogitsName && _layers[producer] is Conv2d or Linear or Gemm or BatchNorm or Arithmetic;
-    }
+    private bool CanRectifyRecorded(string value, int index, int firstLayer, IReadOnlyDictionary<string, Tensor> inputs, out int producer) =>
+        _producerIndex.TryGetValue(value, out producer) && producer >= firstLayer && producer < index
+        && _readers.GetValueOrDefault(value) == 1 && !inputs.ContainsKey(value) && !OutputNames.Contains(value) && value != LogitsName
+        && _layers[producer] is Conv2d or Linear or Gemm or BatchNorm or Arithmetic;
 
     /// <summary>A computed value whose last reader is layer <paramref name="index"/> and that the caller does not want back.</summary>
     private bool CanOverwrite(string value, int index, IReadOnlyList<string> wanted) =>

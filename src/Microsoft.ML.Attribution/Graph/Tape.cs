@@ -24,7 +24,7 @@ public sealed class Tape : IDisposable
         _rectifiedInPlace = rectifiedInPlace ?? new HashSet<string>();
     }
 
-    /// <summary>Whether the tape was recorded for gradient rules only (<see cref="Network.RecordForGradients"/>).</summary>
+    /// <summary>Whether ReLUs rectified recorded values in place (<see cref="Network.RecordForGradients"/>): only gradient rules can read this tape.</summary>
     public bool GradientsOnly => _rectifiedInPlace.Count > 0;
 
     /// <summary>Index of the first recorded layer: 0, or the layer after the value <see cref="Network.RecordFrom"/> started at.</summary>

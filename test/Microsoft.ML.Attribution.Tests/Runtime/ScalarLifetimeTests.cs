@@ -19,8 +19,12 @@ public sealed class ScalarLifetimeTests : TorchTest
     private static bool MakesScalar(string target) =>
         target.StartsWith(ScalarType + "::op_Implicit(", StringComparison.Ordinal) || target.StartsWith("TorchSharp.ScalarExtensionMethods::To", StringComparison.Ordinal);
 
+    private static readonly Lazy<HashSet<string>> s_unheldScalarMakers = new(FindUnheldScalarMakers);
+
+    private static HashSet<string> UnheldScalarMakers() => s_unheldScalarMakers.Value;
+
     /// <summary>TorchSharp methods that make a Scalar and do not dispose one, and every TorchSharp method that calls one of them.</summary>
-    private static HashSet<string> UnheldScalarMakers()
+    private static HashSet<string> FindUnheldScalarMakers()
     {
         IReadOnlyList<IlCallSites.Method> methods = IlCallSites.Read(typeof(TorchSharp.Scalar).Assembly.Location);
         var makers = methods.Where(m => m.Type != "TorchSharp.ScalarExtensionMethods" && m.Type != ScalarType

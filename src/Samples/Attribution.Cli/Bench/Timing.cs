@@ -37,11 +37,13 @@ internal static class Timing
     {
         var first = new List<double>();
         var second = new List<double>();
-        while (first.Count < iterations || first.Sum() < minSeconds)
+        double actionSeconds = 0;
+        while (first.Count < iterations || actionSeconds < minSeconds)
         {
             long start = Stopwatch.GetTimestamp();
             action();
             first.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            actionSeconds += first[^1];
             start = Stopwatch.GetTimestamp();
             paired();
             second.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);

@@ -139,13 +139,14 @@ internal static class BenchCommand
         double? ourPeak = PeakMemory.Megabytes();
         using TorchSharpPlain? plain = createPlain();
         if (plain != null) Timing.WarmUp(plain.Run, warmupSeconds);
-        if (workload.Forward is { } forward) Timing.WarmUp(forward, 0);
+        Action? forward = workload.Forward;
+        if (forward != null) Timing.WarmUp(forward, 0);
         for (int round = 0; round < rounds; round++)
         {
             double[] ourRound;
-            if (workload.Forward is { } forwardOnce)
+            if (forward != null)
             {
-                (ourRound, double[] forwardRound) = Timing.MeasureAlternating(workload.Run, forwardOnce, iterations, roundSeconds);
+                (ourRound, double[] forwardRound) = Timing.MeasureAlternating(workload.Run, forward, iterations, roundSeconds);
                 forwards.AddRange(forwardRound);
                 pairRatios.AddRange(ourRound.Zip(forwardRound, (method, plainForward) => method / plainForward));
             }
